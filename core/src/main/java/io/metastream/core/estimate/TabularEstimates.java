@@ -1,0 +1,118 @@
+package io.metastream.core.estimate;
+
+import io.metastream.core.exact.PolicyEvaluation;
+
+import java.util.List;
+
+/**
+ * What the lower level needs from one collection with the behaviour policy π: the discounted
+ * visitation ν(s), Q(s,a) and A(s,a) = Q(s,a) − Σ_b π(b|s) Q(s,b), row-major.
+ *
+ * <p>Two sources: {@link #fromSamples} (expected-SARSA Q̂ with step 0.3 and normalised
+ * discounted visit counts ν̂, BOMRL.md "Estimators") and {@link #exact} (dynamic programming on
+ * the known MDP: the oracle mode that makes F(φ) computable exactly).
+ */
+public record TabularEstimates(int nS, int nA, double[] nu, double[] q, double[] advantage) {
+
+    /** The expected-SARSA step size of the paper. */
+    public static final double SARSA_STEP = 0.3;
+
+    public TabularEstimates {
+        if (nu.length != nS || q.length != nS * nA || advantage.length != nS * nA) {
+            throw new IllegalArgumentException("estimate shapes do not match nS=" + nS + ", nA=" + nA);
+        }
+    }
+
+    /** Oracle estimates: exact ν^π, Q^π, A^π. */
+    public static TabularEstimates exact(PolicyEvaluation eval) {
+        int nS = eval.mdp().nS();
+        return new TabularEstimates(nS, eval.mdp().nA(), eval.nu(), eval.q(), eval.advantage());
+    }
+
+    /**
+     * Sample estimates from trajectories of the behaviour policy with probabilities {@code pi},
+     * processed in list order (callers sort by episode index).
+     *
+     * <p>Q̂ starts at 0 and, for every transition, Q̂[s,a] += α (r + γ Σ_a' π(a'|s') Q̂[s',a'] − Q̂[s,a]);
+     * ν̂(s) ∝ Σ_episodes Σ_t γ^t 1[s_t = s] over the states where an action was taken.
+     */
+    public static TabularEstimates fromSamples(List<TabularTrajectory> trajectories, double[] pi, int nS, int nA,
+                                               double gamma, double sarsaStep) {
+        double[] q = new double[nS * nA];
+        double[] visits = new double[nS];
+        for (TabularTrajectory tr : trajectories) {
+            int[] st = tr.states();
+            int[] ac = tr.actions();
+            double[] rw = tr.rewards();
+            double w = 1;
+            for (int t = 0; t < ac.length; t++) {
+                int s = st[t];
+                int a = ac[t];
+                int s2 = st[t + 1];
+                if (s < 0 || s >= nS || a < 0 || a >= nA || s2 < 0 || s2 >= nS) {
+                    throw new IllegalArgumentException("trajectory " + tr.episode() + " has state/action out of range at t=" + t);
+                }
+                double expNext = 0;
+                for (int b = 0; b < nA; b++) {
+                    expNext += pi[s2 * nA + b] * q[s2 * nA + b];
+                }
+                int i = s * nA + a;
+                q[i] += sarsaStep * (rw[t] + gamma * expNext - q[i]);
+                visits[s] += w;
+                w *= gamma;
+            }
+        }
+        double total = 0;
+        for (double v : visits) {
+            total += v;
+        }
+        if (total > 0) {
+            for (int s = 0; s < nS; s++) {
+                visits[s] /= total;
+            }
+        }
+        return new TabularEstimates(nS, nA, visits, q, advantage(q, pi, nS, nA));
+    }
+
+    /** A(s,a) = Q(s,a) − Σ_b π(b|s) Q(s,b). */
+    public static double[] advantage(double[] q, double[] pi, int nS, int nA) {
+        double[] adv = new double[nS * nA];
+        for (int s = 0; s < nS; s++) {
+            double v = 0;
+            for (int a = 0; a < nA; a++) {
+                v += pi[s * nA + a] * q[s * nA + a];
+            }
+            for (int a = 0; a < nA; a++) {
+                adv[s * nA + a] = q[s * nA + a] - v;
+            }
+        }
+        return adv;
+    }
+
+    /**
+     * The policy-gradient estimate ∂J/∂θ[s,a] ≈ ν(s) π(a|s) A(s,a) / (1 − γ) at the behaviour
+     * policy (exact when the estimates are).
+     */
+    public double[] softmaxGradient(double[] pi, double gamma) {
+        double[] g = new double[nS * nA];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = nu[i / nA] * pi[i] * advantage[i] / (1 - gamma);
+        }
+        return g;
+    }
+
+    @Override
+    public double[] nu() {
+        return nu.clone();
+    }
+
+    @Override
+    public double[] q() {
+        return q.clone();
+    }
+
+    @Override
+    public double[] advantage() {
+        return advantage.clone();
+    }
+}
