@@ -26,7 +26,10 @@ import io.metastream.core.policy.TabularSoftmaxPolicy;
  *       and E_{π₁}A ≥ λ KL(π_φ‖π₁) ≥ 0; with b = E_{π₁}A:
  *       <pre>gap ≤ λ/(1−γ) · E_{d*}[1 − π_φ(a*(s)|s)] + (C − 1)/(1−γ) · E_{d₁} E_{π₁} A(s,·)</pre></li>
  * </ul>
- * π* is the greedy optimal policy (deterministic, ties to the lowest action).
+ * Because b ≥ 0, dropping −E_{d₁} b instead of bounding it gives a second valid form without the
+ * concentrability factor C, gap ≤ [E_{d*}(E_{π*}A − b) + E_{d*} b] / (1−γ), which is much tighter
+ * when π₁ rarely visits the states π* uses (C then explodes). The reported bound is the smaller
+ * of the two. π* is the greedy optimal policy (deterministic, ties to the lowest action).
  */
 public final class OptimalityGapBound {
 
@@ -61,6 +64,7 @@ public final class OptimalityGapBound {
         }
         double first = 0;
         double second = 0;
+        double secondUnderOptimal = 0;
         for (int s = 0; s < nS; s++) {
             int aStar = argmax(piStar, s, nA);
             double b;
@@ -77,8 +81,9 @@ public final class OptimalityGapBound {
                 throw new IllegalArgumentException("the optimality-gap bound is derived for ALG1 and ALG2 only, not " + alg);
             }
             second += d1[s] * b;
+            secondUnderOptimal += dStar[s] * b;
         }
-        double bound = (first + (c - 1) * second) / (1 - gamma);
+        double bound = Math.min(first + (c - 1) * second, first + secondUnderOptimal) / (1 - gamma);
         double optimum = optimal.j();
         return new TaskGap(optimum, adapted.j(), optimum - adapted.j(), bound);
     }

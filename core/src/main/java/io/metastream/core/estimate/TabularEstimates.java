@@ -38,8 +38,38 @@ public record TabularEstimates(int nS, int nA, double[] nu, double[] q, double[]
      */
     public static TabularEstimates fromSamples(List<TabularTrajectory> trajectories, double[] pi, int nS, int nA,
                                                double gamma, double sarsaStep) {
+        return fromSamples(trajectories, pi, nS, nA, gamma, sarsaStep, 1);
+    }
+
+    /**
+     * As {@link #fromSamples(List, double[], int, int, double, double)} but sweeping the batch
+     * {@code sweeps} times in the same order (TD(0) towards its fixed point on the one batch; 1 is
+     * the authors' single pass during sampling). ν̂ is counted once.
+     */
+    public static TabularEstimates fromSamples(List<TabularTrajectory> trajectories, double[] pi, int nS, int nA,
+                                               double gamma, double sarsaStep, int sweeps) {
+        if (sweeps < 1) {
+            throw new IllegalArgumentException("sarsa sweeps must be >= 1, got " + sweeps);
+        }
         double[] q = new double[nS * nA];
         double[] visits = new double[nS];
+        for (int sweep = 0; sweep < sweeps; sweep++) {
+            sweep(trajectories, pi, nS, nA, gamma, sarsaStep, q, sweep == 0 ? visits : null);
+        }
+        double total = 0;
+        for (double v : visits) {
+            total += v;
+        }
+        if (total > 0) {
+            for (int s = 0; s < nS; s++) {
+                visits[s] /= total;
+            }
+        }
+        return new TabularEstimates(nS, nA, visits, q, advantage(q, pi, nS, nA));
+    }
+
+    private static void sweep(List<TabularTrajectory> trajectories, double[] pi, int nS, int nA, double gamma,
+                              double sarsaStep, double[] q, double[] visits) {
         for (TabularTrajectory tr : trajectories) {
             int[] st = tr.states();
             int[] ac = tr.actions();
@@ -58,20 +88,12 @@ public record TabularEstimates(int nS, int nA, double[] nu, double[] q, double[]
                 }
                 int i = s * nA + a;
                 q[i] += sarsaStep * (rw[t] + gamma * expNext - q[i]);
-                visits[s] += w;
+                if (visits != null) {
+                    visits[s] += w;
+                }
                 w *= gamma;
             }
         }
-        double total = 0;
-        for (double v : visits) {
-            total += v;
-        }
-        if (total > 0) {
-            for (int s = 0; s < nS; s++) {
-                visits[s] /= total;
-            }
-        }
-        return new TabularEstimates(nS, nA, visits, q, advantage(q, pi, nS, nA));
     }
 
     /** A(s,a) = Q(s,a) − Σ_b π(b|s) Q(s,b). */
