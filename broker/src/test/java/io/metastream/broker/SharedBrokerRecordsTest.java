@@ -39,8 +39,20 @@ class SharedBrokerRecordsTest {
         try (Admin admin = KafkaTestClients.admin(broker)) {
             admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
                 .all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            int partitions = admin.describeTopics(List.of(topic)).allTopicNames()
-                .get(TIMEOUT_MS, TimeUnit.MILLISECONDS).get(topic).partitions().size();
+            // a created topic reaches the broker's metadata cache asynchronously (KRaft): retry, bounded
+            int partitions = -1;
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+            while (partitions < 0) {
+                try {
+                    partitions = admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(TIMEOUT_MS, TimeUnit.MILLISECONDS).get(topic).partitions().size();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                }
+            }
             assertThat(partitions).isEqualTo(3);
         }
     }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "metastream", mixinStandardHelpOptions = true, version = "metastream 0.1.0",
         description = "Continuous online meta-reinforcement learning (BO-MRL) on Apache Kafka.",
-        subcommands = {FrozenLakeCommand.class})
+        subcommands = {DemoCommand.class, FrozenLakeCommand.class})
 public final class MetastreamCommand implements Runnable {
 
     @Override

@@ -1,0 +1,142 @@
+package io.metastream.producers;
+
+import io.metastream.schemas.AvroSerde;
+import io.metastream.schemas.MetastreamSerdes;
+import io.metastream.schemas.PolicyParams;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The worker's view of the compacted policies topic: a consumer outside any group, assigned every
+ * partition and started from the beginning, feeds a map from policy id to {@link BehaviourPolicy}
+ * on its own thread. {@link #await} gives a policy at once when known, or when it arrives.
+ *
+ * <p>A later record with the same id replaces the cached one; a tombstone removes it. Records
+ * that cannot be decoded, or that are not a policy a worker can roll out, are logged and skipped
+ * (assignments naming them then time out in {@link #await}). Nothing is evicted (see README).
+ */
+final class PolicyCache implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(PolicyCache.class);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+
+  private final String topic;
+  private final Consumer<String, byte[]> consumer;
+  private final AvroSerde<PolicyParams> serde = MetastreamSerdes.policyParams();
+  private final Map<String, CompletableFuture<BehaviourPolicy>> policies = new ConcurrentHashMap<>();
+  private final Thread thread;
+  private volatile boolean closing;
+
+  /** Takes ownership of {@code consumer} (String keys, raw values, no group id) and starts reading. */
+  PolicyCache(String topic, Consumer<String, byte[]> consumer, String threadName) {
+    this.topic = topic;
+    this.consumer = consumer;
+    this.thread = new Thread(this::run, threadName);
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /**
+   * The policy {@code policyId}, emitted on a parallel scheduler; fails with a
+   * {@link TimeoutException} naming the policy and topic if it is not seen within {@code wait}.
+   */
+  Mono<BehaviourPolicy> await(String policyId, Duration wait) {
+    CompletableFuture<BehaviourPolicy> f = policies.computeIfAbsent(policyId, k -> new CompletableFuture<>());
+    return Mono.fromFuture(f, true)
+        .timeout(wait, Mono.error(() -> new TimeoutException(
+            "policy '" + policyId + "' not seen on " + topic + " within " + wait)))
+        .publishOn(Schedulers.parallel());
+  }
+
+  private void run() {
+    try {
+      assignAllPartitions();
+      while (!closing) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL_TIMEOUT)) {
+          accept(record);
+        }
+      }
+    } catch (WakeupException e) {
+      if (!closing) {
+        log.error("policies consumer of {} woken up unexpectedly", topic, e);
+      }
+    } catch (RuntimeException e) {
+      log.error("policies consumer of {} stopped; assignments will wait for policies in vain", topic, e);
+    } finally {
+      try {
+        consumer.close(Duration.ofSeconds(5));
+      } catch (RuntimeException e) {
+        log.warn("closing the policies consumer of {} failed", topic, e);
+      }
+    }
+  }
+
+  private void assignAllPartitions() {
+    while (!closing) {
+      List<PartitionInfo> infos;
+      try {
+        infos = consumer.partitionsFor(topic, POLL_TIMEOUT);
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        infos = List.of();
+      }
+      if (infos != null && !infos.isEmpty()) {
+        List<TopicPartition> partitions = infos.stream()
+            .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return;
+      }
+      log.warn("policies topic {} not found yet; retrying", topic);
+    }
+  }
+
+  private void accept(ConsumerRecord<String, byte[]> record) {
+    String where = topic + "-" + record.partition() + "@" + record.offset();
+    if (record.value() == null) {
+      if (record.key() != null) {
+        CompletableFuture<BehaviourPolicy> old = policies.get(record.key());
+        if (old != null && old.isDone()) {
+          policies.remove(record.key(), old);
+        }
+      }
+      return;
+    }
+    BehaviourPolicy policy;
+    try {
+      policy = BehaviourPolicy.from(serde.deserialize(record.value()));
+    } catch (RuntimeException e) {   // undecodable bytes or an unsupported policy
+      log.warn("skipping policy record {} (key {}): {}", where, record.key(), e.getMessage());
+      return;
+    }
+    CompletableFuture<BehaviourPolicy> previous =
+        policies.put(policy.policyId(), CompletableFuture.completedFuture(policy));
+    if (previous != null) {
+      previous.complete(policy);   // wakes waiters; a no-op when it already held an older version
+    }
+  }
+
+  /** Stops the reading thread and closes its consumer; waits at most a few seconds. */
+  @Override
+  public void close() {
+    closing = true;
+    consumer.wakeup();
+    try {
+      thread.join(Duration.ofSeconds(10).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.metastream.streams;
+
+import io.metastream.schemas.MetastreamSerdes;
+import io.metastream.schemas.Topics;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The adapter's topology (ARCHITECTURE.md data flow, steps 3 and 5; README.md has the diagram).
+ * Trajectories and assignments are both keyed by task id and must have the same partition count,
+ * so one stream task sees all of a task's records; policies are a global store. Trajectories and
+ * assignments are read as bytes and decoded by the processors, so an undecodable record becomes a
+ * dead letter. Stores are in-memory with changelogs (exactly-once restores them on fail-over): a
+ * task's state lives only between its first PRE episode and its meta-gradient.
+ */
+public final class AdapterTopology {
+
+    /** Global store: policy id → PolicyParams, mirrored from the policies topic. */
+    public static final String POLICIES_STORE = "adapter-policies";
+    /** (task, round, phase, episode index) → Trajectory: each batch's distinct episodes. */
+    public static final String EPISODES_STORE = "adapter-episodes";
+    /** (task, round, phase) → distinct episodes so far; kept after completion to drop late duplicates. */
+    public static final String BATCH_COUNTS_STORE = "adapter-batch-counts";
+    /** Assignment id → PRE RolloutAssignment (task spec and PRE seed). */
+    public static final String PRE_ASSIGNMENTS_STORE = "adapter-pre-assignments";
+    /** (task, round, prior|adapted) → PolicyParams φ and θ, between adaptation and meta-gradient. */
+    public static final String ADAPTATIONS_STORE = "adapter-adaptations";
+
+    static final String GATE = "validate-trajectory";
+    static final String COLLECT = "collect-batch";
+    static final String RECORD_ASSIGNMENT = "record-pre-assignment";
+    static final String ADAPT = "adapt";
+    static final String META_GRADIENT = "meta-gradient";
+    static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+    static final String POLICIES_SINK = "policies-sink";
+    static final String ASSIGNMENTS_SINK = "assignments-sink";
+    static final String META_GRADIENTS_SINK = "meta-gradients-sink";
+
+    private AdapterTopology() {
+    }
+
+    public static Topology build(AdapterConfig config) {
+        int batch = config.episodesPerBatch();
+        Serde<String> strings = Serdes.String();
+        Serde<byte[]> bytes = Serdes.ByteArray();
+        return new Topology()
+                .addGlobalStore(store(POLICIES_STORE, MetastreamSerdes.policyParams()).withLoggingDisabled(),
+                        "policies-source", strings.deserializer(), MetastreamSerdes.policyParams().deserializer(),
+                        config.topic(Topics.POLICIES), "mirror-policies", PolicyStoreUpdater::new)
+                .addSource("trajectories-source", bytes.deserializer(), bytes.deserializer(),
+                        config.topic(Topics.TRAJECTORIES))
+                .addSource("assignments-source", bytes.deserializer(), bytes.deserializer(),
+                        config.topic(Topics.ASSIGNMENTS))
+                .addProcessor(GATE, () -> new TrajectoryGate(batch), "trajectories-source")
+                .addProcessor(COLLECT, () -> new BatchCollector(batch), GATE)
+                .addProcessor(RECORD_ASSIGNMENT, () -> new AssignmentRecorder(batch), "assignments-source")
+                .addProcessor(ADAPT, () -> new AdaptProcessor(config), COLLECT, RECORD_ASSIGNMENT)
+                .addProcessor(META_GRADIENT, () -> new MetaGradientProcessor(config), COLLECT)
+                .addStateStore(store(EPISODES_STORE, MetastreamSerdes.trajectory()), COLLECT, ADAPT, META_GRADIENT)
+                .addStateStore(store(BATCH_COUNTS_STORE, Serdes.Integer()), COLLECT, RECORD_ASSIGNMENT)
+                .addStateStore(store(PRE_ASSIGNMENTS_STORE, MetastreamSerdes.assignment()),
+                        RECORD_ASSIGNMENT, ADAPT, META_GRADIENT)
+                .addStateStore(store(ADAPTATIONS_STORE, MetastreamSerdes.policyParams()), GATE, ADAPT, META_GRADIENT)
+                .addSink(DEAD_LETTERS_SINK, config.topic(Topics.DEAD_LETTERS), bytes.serializer(),
+                        MetastreamSerdes.deadLetter().serializer(), GATE, RECORD_ASSIGNMENT)
+                .addSink(POLICIES_SINK, config.topic(Topics.POLICIES), strings.serializer(),
+                        MetastreamSerdes.policyParams().serializer(), ADAPT)
+                .addSink(ASSIGNMENTS_SINK, config.topic(Topics.ASSIGNMENTS), strings.serializer(),
+                        MetastreamSerdes.assignment().serializer(), ADAPT)
+                .addSink(META_GRADIENTS_SINK, config.topic(Topics.META_GRADIENTS), strings.serializer(),
+                        MetastreamSerdes.metaGradient().serializer(), META_GRADIENT);
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), values);
+    }
+}

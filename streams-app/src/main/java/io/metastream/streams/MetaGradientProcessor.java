@@ -1,0 +1,105 @@
+package io.metastream.streams;
+
+import io.metastream.core.adapt.TabularAlgorithm;
+import io.metastream.core.estimate.TabularEstimates;
+import io.metastream.core.estimate.TabularTrajectory;
+import io.metastream.core.meta.TabularBoMrl;
+import io.metastream.core.meta.TabularMetaTrainer;
+import io.metastream.core.policy.TabularSoftmaxPolicy;
+import io.metastream.core.task.FrozenLakeMap;
+import io.metastream.schemas.Phase;
+import io.metastream.schemas.PolicyParams;
+import io.metastream.schemas.TaskMetaGradient;
+import io.metastream.schemas.Trajectory;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The task's hypergradient once its POST batch is complete (ARCHITECTURE.md data flow, step 5):
+ * {@code TabularBoMrl.taskMetaGradient(φ, θ, Ê_pre(φ), Ê_post(θ))}, exactly as the reference loop
+ * computes it (the PRE estimates are recomputed from the stored PRE episodes, which is
+ * deterministic). The tabular lower level is solved directly, so the CG residual is 0. Afterwards
+ * the task-round's episodes, adaptation and PRE assignments are removed.
+ */
+final class MetaGradientProcessor implements Processor<String, BatchKey, String, TaskMetaGradient> {
+
+    private final AdapterConfig config;
+    private ProcessorContext<String, TaskMetaGradient> context;
+    private EpisodeStore episodes;
+    private KeyValueStore<String, PolicyParams> adaptations;
+    private KeyValueStore<String, ?> assignments;
+
+    MetaGradientProcessor(AdapterConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, TaskMetaGradient> context) {
+        this.context = context;
+        this.episodes = new EpisodeStore(context.getStateStore(AdapterTopology.EPISODES_STORE));
+        this.adaptations = context.getStateStore(AdapterTopology.ADAPTATIONS_STORE);
+        this.assignments = context.getStateStore(AdapterTopology.PRE_ASSIGNMENTS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, BatchKey> record) {
+        BatchKey postBatch = record.value();
+        BatchKey preBatch = postBatch.withPhase(Phase.PRE);
+        PolicyParams prior = adaptations.get(preBatch.priorKey());
+        PolicyParams adapted = adaptations.get(preBatch.adaptedKey());
+        if (prior == null || adapted == null) {
+            throw new IllegalStateException("POST batch " + postBatch + " is complete but the task has no adaptation");
+        }
+        List<Trajectory> preRecords = episodes.batch(preBatch);
+        List<TabularTrajectory> pre = EpisodeStore.tabular(preRecords);
+        List<TabularTrajectory> post = EpisodeStore.tabular(episodes.batch(postBatch));
+        double[] phi = TabularPolicies.logits(prior);
+        double[] theta = TabularPolicies.logits(adapted);
+        int nS = TabularPolicies.states(prior);
+        int nA = TabularPolicies.actions(prior);
+        TabularBoMrl bomrl = new TabularBoMrl(config.experiment(), nS, nA, FrozenLakeMap.GAMMA);
+        TabularEstimates preEst = bomrl.estimate(pre, phi);
+        TabularEstimates postEst = bomrl.estimate(post, theta);
+        double[] gradient = bomrl.taskMetaGradient(phi, theta, preEst, postEst);
+
+        TaskMetaGradient result = TaskMetaGradient.newBuilder()
+                .setExperimentId(config.experimentId())
+                .setRound(postBatch.round())
+                .setTaskId(postBatch.taskId())
+                .setPolicyVersion(adapted.getVersion())
+                .setAdaptedPolicyId(adapted.getPolicyId())
+                .setGradient(Arrays.stream(gradient).boxed().toList())
+                .setCgResidual(0.0)
+                .setKlAdaptedPrior(meanKlAdaptedPrior(theta, phi, nS, nA))
+                .setPreReturn(TabularMetaTrainer.meanReturn(pre))
+                .setPostReturn(TabularMetaTrainer.meanReturn(post))
+                .build();
+        context.forward(new Record<>(postBatch.taskId(), result, record.timestamp()), AdapterTopology.META_GRADIENTS_SINK);
+
+        preRecords.stream().map(Trajectory::getAssignmentId).distinct().forEach(assignments::delete);
+        episodes.delete(preBatch);
+        episodes.delete(postBatch);
+        adaptations.delete(preBatch.priorKey());
+        adaptations.delete(preBatch.adaptedKey());
+    }
+
+    /** (1/|S|) Σ_s KL(π_θ(·|s) ‖ π_φ(·|s)), each term core's reverse-KL proximity (ALG2's D_s). */
+    static double meanKlAdaptedPrior(double[] theta, double[] phi, int nS, int nA) {
+        double[] pTheta = TabularSoftmaxPolicy.probabilities(theta, nS, nA);
+        double[] pPhi = TabularSoftmaxPolicy.probabilities(phi, nS, nA);
+        double sum = 0;
+        for (int s = 0; s < nS; s++) {
+            int from = s * nA;
+            int to = from + nA;
+            sum += TabularAlgorithm.ALG2.proximity().value(Arrays.copyOfRange(theta, from, to),
+                    Arrays.copyOfRange(phi, from, to), Arrays.copyOfRange(pTheta, from, to),
+                    Arrays.copyOfRange(pPhi, from, to));
+        }
+        return sum / nS;
+    }
+}

@@ -1,0 +1,86 @@
+package io.metastream.streams;
+
+import io.metastream.schemas.MetastreamSerdes;
+import io.metastream.schemas.Phase;
+import io.metastream.schemas.PolicyParams;
+import io.metastream.schemas.Trajectory;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Decodes and validates raw trajectory records. A valid PRE or POST episode goes on to the
+ * collector keyed by task id; an undecodable or invalid record goes to the dead-letter sink with
+ * its raw bytes, position and reason ({@link TrajectoryValidator}); EVAL episodes are not the
+ * adapter's business and pass by. The records arrive as bytes so that decoding failures are seen
+ * here rather than by Streams' deserialization handler.
+ */
+final class TrajectoryGate implements Processor<byte[], byte[], Object, Object> {
+
+    private final Deserializer<Trajectory> deserializer = MetastreamSerdes.trajectory().deserializer();
+    private final TrajectoryValidator validator;
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, PolicyParams> policies;
+    private KeyValueStore<String, PolicyParams> adaptations;
+
+    TrajectoryGate(int episodesPerBatch) {
+        this.validator = new TrajectoryValidator(episodesPerBatch);
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.policies = context.getStateStore(AdapterTopology.POLICIES_STORE);
+        this.adaptations = context.getStateStore(AdapterTopology.ADAPTATIONS_STORE);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        Trajectory t;
+        try {
+            t = deserializer.deserialize(topic(), record.value());
+        } catch (SerializationException e) {
+            deadLetter(record, "undecodable trajectory: " + e.getMessage());
+            return;
+        }
+        if (t == null) {
+            deadLetter(record, "tombstone: a trajectory record needs a value");
+            return;
+        }
+        if (t.getPhase() == Phase.EVAL) {
+            return;
+        }
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        Optional<String> problem = validator.problem(key, t, behaviour(t));
+        if (problem.isPresent()) {
+            deadLetter(record, problem.get());
+            return;
+        }
+        context.forward(new Record<>(t.getTaskId(), t, record.timestamp()), AdapterTopology.COLLECT);
+    }
+
+    /** The behaviour policy: a published one, or this adapter's own θ not yet seen on the policies topic. */
+    private PolicyParams behaviour(Trajectory t) {
+        PolicyParams published = policies.get(t.getPolicyId());
+        if (published != null) {
+            return published;
+        }
+        PolicyParams adapted = adaptations.get(BatchKey.of(t).adaptedKey());
+        return adapted != null && adapted.getPolicyId().equals(t.getPolicyId()) ? adapted : null;
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, String reason) {
+        DeadLetters.send(context, record, reason);
+    }
+
+    private String topic() {
+        return context.recordMetadata().map(RecordMetadata::topic).orElse("unknown");
+    }
+}

@@ -1,0 +1,47 @@
+package io.metastream.trainer;
+
+import io.metastream.core.meta.TabularExperimentConfig;
+import io.metastream.schemas.Topics;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The trainer's configuration, validated at start.
+ *
+ * @param experimentId     experiment id and topic prefix
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param experiment       the tabular experiment (task family, algorithm, meta-optimiser, seed)
+ * @param roundTimeout     how long to wait for a round's meta-gradients before failing with a clear error
+ * @param clientProperties extra Kafka client properties (security settings and the like)
+ */
+public record TrainerConfig(String experimentId, String bootstrapServers, TabularExperimentConfig experiment,
+                            Duration roundTimeout, Map<String, Object> clientProperties) {
+
+    public TrainerConfig {
+        Topics.CONTROL.of(experimentId);
+        Objects.requireNonNull(experiment, "experiment");
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("bootstrap-servers must be set");
+        }
+        if (roundTimeout.isNegative() || roundTimeout.isZero()) {
+            throw new IllegalArgumentException("round-timeout must be positive, got " + roundTimeout);
+        }
+        clientProperties = Map.copyOf(clientProperties);
+    }
+
+    public String topic(Topics t) {
+        return t.of(experimentId);
+    }
+
+    /** The id of meta-prior version {@code v}: {@code <experimentId>/prior/v<v>}. */
+    public String priorId(long version) {
+        return experimentId + "/prior/v" + version;
+    }
+
+    /** The task id of slot {@code slot} in round {@code round}: {@code r0007-s02}. */
+    public static String taskId(int round, int slot) {
+        return String.format("r%04d-s%02d", round, slot);
+    }
+}
