@@ -1,5 +1,10 @@
 package io.metastream.streams;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
 import io.metastream.core.estimate.TabularEstimates;
 import io.metastream.core.meta.TabularBoMrl;
 import io.metastream.core.task.FrozenLakeMap;
@@ -23,11 +28,14 @@ import java.util.List;
  * φ the batch's behaviour policy. Publishes θ as an ADAPTED policy and the task's one POST
  * assignment (seed {@link TabularBoMrl#postSeed} of the PRE seed), and keeps φ and θ for the
  * meta-gradient step. A batch whose PRE assignment has not been seen yet waits for it
- * ({@link AssignmentRecorder} hands it back).
+ * ({@link AssignmentRecorder} hands it back). A batch whose behaviour policy has not reached the
+ * global policies store yet (it may lag the worker that played it) waits in the
+ * {@code adapter-pending} store, retried by a wall-clock punctuator every {@link #RETRY}.
  */
 final class AdaptProcessor implements Processor<String, BatchKey, String, SpecificRecord> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdaptProcessor.class);
+    static final Duration RETRY = Duration.ofMillis(100);
 
     private final AdapterConfig config;
     private ProcessorContext<String, SpecificRecord> context;
@@ -35,6 +43,7 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
     private KeyValueStore<String, RolloutAssignment> assignments;
     private KeyValueStore<String, PolicyParams> policies;
     private KeyValueStore<String, PolicyParams> adaptations;
+    private KeyValueStore<String, String> pending;
 
     AdaptProcessor(AdapterConfig config) {
         this.config = config;
@@ -47,12 +56,28 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
         this.assignments = context.getStateStore(AdapterTopology.PRE_ASSIGNMENTS_STORE);
         this.policies = context.getStateStore(AdapterTopology.POLICIES_STORE);
         this.adaptations = context.getStateStore(AdapterTopology.ADAPTATIONS_STORE);
+        this.pending = context.getStateStore(AdapterTopology.PENDING_STORE);
+        context.schedule(RETRY, PunctuationType.WALL_CLOCK_TIME, this::retryPending);
+    }
+
+    private void retryPending(long now) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = pending.all()) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        for (String key : keys) {
+            adapt(BatchKey.parse(key), now);
+        }
     }
 
     @Override
     public void process(Record<String, BatchKey> record) {
-        BatchKey batch = record.value();
+        adapt(record.value(), record.timestamp());
+    }
+
+    private void adapt(BatchKey batch, long timestamp) {
         if (adaptations.get(batch.adaptedKey()) != null) {
+            pending.delete(batch.storeKey());
             return;
         }
         List<Trajectory> pre = episodes.batch(batch);
@@ -67,9 +92,13 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
         }
         PolicyParams prior = policies.get(first.getPolicyId());
         if (prior == null) {
-            throw new IllegalStateException("behaviour policy '" + first.getPolicyId() + "' of PRE batch " + batch
-                    + " vanished from the policies store after validation");
+            if (pending.putIfAbsent(batch.storeKey(), first.getPolicyId()) == null) {
+                LOG.info("PRE batch {} is complete; waiting for its policy '{}' to reach the policies store", batch,
+                        first.getPolicyId());
+            }
+            return;
         }
+        pending.delete(batch.storeKey());
         double[] phi = TabularPolicies.logits(prior);
         TabularBoMrl bomrl = new TabularBoMrl(config.experiment(), TabularPolicies.states(prior),
                 TabularPolicies.actions(prior), FrozenLakeMap.GAMMA);
@@ -79,9 +108,9 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
         PolicyParams adapted = TabularPolicies.adapted(prior, batch.taskId(), batch.round(), theta);
         adaptations.put(batch.priorKey(), prior);
         adaptations.put(batch.adaptedKey(), adapted);
-        context.forward(new Record<>(adapted.getPolicyId(), adapted, record.timestamp()), AdapterTopology.POLICIES_SINK);
+        context.forward(new Record<>(adapted.getPolicyId(), adapted, timestamp), AdapterTopology.POLICIES_SINK);
         RolloutAssignment post = postAssignment(assignment, adapted);
-        context.forward(new Record<>(batch.taskId(), post, record.timestamp()), AdapterTopology.ASSIGNMENTS_SINK);
+        context.forward(new Record<>(batch.taskId(), post, timestamp), AdapterTopology.ASSIGNMENTS_SINK);
     }
 
     private RolloutAssignment postAssignment(RolloutAssignment pre, PolicyParams adapted) {

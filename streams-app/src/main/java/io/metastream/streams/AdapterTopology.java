@@ -1,5 +1,8 @@
 package io.metastream.streams;
 
+import io.metastream.core.task.FrozenLakeFamily;
+import io.metastream.core.task.FrozenLakeMap;
+
 import io.metastream.schemas.MetastreamSerdes;
 import io.metastream.schemas.Topics;
 import org.apache.kafka.common.serialization.Serde;
@@ -27,6 +30,8 @@ public final class AdapterTopology {
     public static final String BATCH_COUNTS_STORE = "adapter-batch-counts";
     /** Assignment id → PRE RolloutAssignment (task spec and PRE seed). */
     public static final String PRE_ASSIGNMENTS_STORE = "adapter-pre-assignments";
+    /** Complete PRE batches whose behaviour policy has not reached the policies store yet → their batch key. */
+    public static final String PENDING_STORE = "adapter-pending";
     /** (task, round, prior|adapted) → PolicyParams φ and θ, between adaptation and meta-gradient. */
     public static final String ADAPTATIONS_STORE = "adapter-adaptations";
 
@@ -45,6 +50,7 @@ public final class AdapterTopology {
 
     public static Topology build(AdapterConfig config) {
         int batch = config.episodesPerBatch();
+        int states = FrozenLakeFamily.byName(config.experiment().family()).testTasks().get(0).nStates();
         Serde<String> strings = Serdes.String();
         Serde<byte[]> bytes = Serdes.ByteArray();
         return new Topology()
@@ -55,7 +61,7 @@ public final class AdapterTopology {
                         config.topic(Topics.TRAJECTORIES))
                 .addSource("assignments-source", bytes.deserializer(), bytes.deserializer(),
                         config.topic(Topics.ASSIGNMENTS))
-                .addProcessor(GATE, () -> new TrajectoryGate(batch), "trajectories-source")
+                .addProcessor(GATE, () -> new TrajectoryGate(batch, states, FrozenLakeMap.N_ACTIONS), "trajectories-source")
                 .addProcessor(COLLECT, () -> new BatchCollector(batch), GATE)
                 .addProcessor(RECORD_ASSIGNMENT, () -> new AssignmentRecorder(batch), "assignments-source")
                 .addProcessor(ADAPT, () -> new AdaptProcessor(config), COLLECT, RECORD_ASSIGNMENT)
@@ -63,8 +69,9 @@ public final class AdapterTopology {
                 .addStateStore(store(EPISODES_STORE, MetastreamSerdes.trajectory()), COLLECT, ADAPT, META_GRADIENT)
                 .addStateStore(store(BATCH_COUNTS_STORE, Serdes.Integer()), COLLECT, RECORD_ASSIGNMENT)
                 .addStateStore(store(PRE_ASSIGNMENTS_STORE, MetastreamSerdes.assignment()),
-                        RECORD_ASSIGNMENT, ADAPT, META_GRADIENT)
+                        GATE, RECORD_ASSIGNMENT, ADAPT, META_GRADIENT)
                 .addStateStore(store(ADAPTATIONS_STORE, MetastreamSerdes.policyParams()), GATE, ADAPT, META_GRADIENT)
+                .addStateStore(store(PENDING_STORE, Serdes.String()), ADAPT)
                 .addSink(DEAD_LETTERS_SINK, config.topic(Topics.DEAD_LETTERS), bytes.serializer(),
                         MetastreamSerdes.deadLetter().serializer(), GATE, RECORD_ASSIGNMENT)
                 .addSink(POLICIES_SINK, config.topic(Topics.POLICIES), strings.serializer(),

@@ -29,6 +29,19 @@ record BatchKey(String taskId, int round, Phase phase) {
         return batchPrefix() + String.format("%09d", episodeIndex);
     }
 
+    /** This batch as one store key (the inverse of {@link #parse}). */
+    String storeKey() {
+        return taskId + SEP + round + SEP + phase;
+    }
+
+    /** The batch of a {@link #storeKey()}. */
+    static BatchKey parse(String storeKey) {
+        int last = storeKey.lastIndexOf(SEP);
+        int middle = storeKey.lastIndexOf(SEP, last - 1);
+        return new BatchKey(storeKey.substring(0, middle), Integer.parseInt(storeKey.substring(middle + 1, last)),
+                Phase.valueOf(storeKey.substring(last + 1)));
+    }
+
     /** Key of the task-round's adapted policy θ in the adaptations store. */
     String adaptedKey() {
         return taskId + SEP + round + SEP + "adapted";

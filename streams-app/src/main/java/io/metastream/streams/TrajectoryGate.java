@@ -1,5 +1,7 @@
 package io.metastream.streams;
 
+import io.metastream.schemas.RolloutAssignment;
+
 import io.metastream.schemas.MetastreamSerdes;
 import io.metastream.schemas.Phase;
 import io.metastream.schemas.PolicyParams;
@@ -29,9 +31,10 @@ final class TrajectoryGate implements Processor<byte[], byte[], Object, Object> 
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, PolicyParams> policies;
     private KeyValueStore<String, PolicyParams> adaptations;
+    private KeyValueStore<String, RolloutAssignment> preAssignments;
 
-    TrajectoryGate(int episodesPerBatch) {
-        this.validator = new TrajectoryValidator(episodesPerBatch);
+    TrajectoryGate(int episodesPerBatch, int states, int actions) {
+        this.validator = new TrajectoryValidator(episodesPerBatch, states, actions);
     }
 
     @Override
@@ -39,6 +42,7 @@ final class TrajectoryGate implements Processor<byte[], byte[], Object, Object> 
         this.context = context;
         this.policies = context.getStateStore(AdapterTopology.POLICIES_STORE);
         this.adaptations = context.getStateStore(AdapterTopology.ADAPTATIONS_STORE);
+        this.preAssignments = context.getStateStore(AdapterTopology.PRE_ASSIGNMENTS_STORE);
     }
 
     @Override
@@ -58,7 +62,9 @@ final class TrajectoryGate implements Processor<byte[], byte[], Object, Object> 
             return;
         }
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        Optional<String> problem = validator.problem(key, t, behaviour(t));
+        PolicyParams behaviour = behaviour(t);
+        Optional<String> problem = behaviour == null ? unknownPolicyProblem(t) : Optional.empty();
+        problem = problem.or(() -> validator.problem(key, t, behaviour));
         if (problem.isPresent()) {
             deadLetter(record, problem.get());
             return;
@@ -74,6 +80,23 @@ final class TrajectoryGate implements Processor<byte[], byte[], Object, Object> 
         }
         PolicyParams adapted = adaptations.get(BatchKey.of(t).adaptedKey());
         return adapted != null && adapted.getPolicyId().equals(t.getPolicyId()) ? adapted : null;
+    }
+
+    /**
+     * A policy missing from the global store is normal for a PRE episode (the store may lag the
+     * worker that played it: adaptation waits for it) unless the episode's PRE assignment is known
+     * and names another policy. A POST episode's policy is always this adapter's own θ.
+     */
+    private Optional<String> unknownPolicyProblem(Trajectory t) {
+        if (t.getPhase() != Phase.PRE) {
+            return Optional.of("unknown policy '" + t.getPolicyId() + "'");
+        }
+        RolloutAssignment a = preAssignments.get(t.getAssignmentId());
+        if (a != null && !a.getPolicyId().equals(t.getPolicyId())) {
+            return Optional.of("policy '" + t.getPolicyId() + "' is not the policy '" + a.getPolicyId()
+                    + "' of assignment '" + t.getAssignmentId() + "'");
+        }
+        return Optional.empty();
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String reason) {

@@ -7,31 +7,39 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Checks that a decoded trajectory is a well-formed episode of a tabular task, played by a known
- * policy with shape [states, actions]. The reason, when there is one, names the field, the
+ * Checks that a decoded trajectory is a well-formed episode of a tabular task whose states and
+ * actions fit the behaviour policy's shape [states, actions] (or the family's, while the policy
+ * is not known yet). The reason, when there is one, names the field, the
  * step t and the offending value; it is what the dead-letter record carries.
  */
 final class TrajectoryValidator {
 
     private final int episodesPerBatch;
+    private final int states;
+    private final int actions;
 
-    TrajectoryValidator(int episodesPerBatch) {
+    /**
+     * @param states  the task family's number of states, used when the policy is not known yet
+     * @param actions the task family's number of actions, likewise
+     */
+    TrajectoryValidator(int episodesPerBatch, int states, int actions) {
         this.episodesPerBatch = episodesPerBatch;
+        this.states = states;
+        this.actions = actions;
     }
 
     /**
      * @param key       the record key (task id), or null when the record had none
-     * @param behaviour the policy named by {@code t.getPolicyId()}, or null if it is unknown
+     * @param behaviour the policy named by {@code t.getPolicyId()}, or null if it is not known yet: the
+     *                  global policy store may lag the worker that played it, so an unknown policy is no
+     *                  defect of the record (adaptation waits for it); the family's dimensions apply
      * @return why the trajectory is unusable, or empty when it is valid
      */
     Optional<String> problem(String key, Trajectory t, PolicyParams behaviour) {
         if (key != null && !key.equals(t.getTaskId())) {
             return Optional.of("key '" + key + "' does not match taskId '" + t.getTaskId() + "'");
         }
-        if (behaviour == null) {
-            return Optional.of("unknown policy '" + t.getPolicyId() + "'");
-        }
-        List<Integer> shape = behaviour.getShape();
+        List<Integer> shape = behaviour == null ? List.of(states, actions) : behaviour.getShape();
         if (shape.size() != 2) {
             return Optional.of("policy '" + t.getPolicyId() + "' has shape " + shape + ", expected [states, actions]");
         }

@@ -152,7 +152,8 @@ class AdapterTopologyTest {
         assertThat(letters).extracting(DeadLetter::getReason).satisfiesExactly(
                 r -> assertThat(r).startsWith("undecodable trajectory: "),
                 r -> assertThat(r).isEqualTo("non-finite reward at t=0: NaN"),
-                r -> assertThat(r).isEqualTo("unknown policy 'prior/v99'"));
+                r -> assertThat(r).isEqualTo("policy 'prior/v99' is not the policy '" + TaskFixture.PRIOR_ID
+                        + "' of assignment '" + pre.get(4).getAssignmentId() + "'"));
         assertThat(letters.get(0).getValue().array()).isEqualTo(garbage);
         assertThat(letters.get(0).getOriginalTopic()).isEqualTo(task.adapterConfig().topic(Topics.TRAJECTORIES));
         assertThat(letters).extracting(DeadLetter::getOffset).containsExactly(0L, 1L, 2L);
@@ -172,6 +173,27 @@ class AdapterTopologyTest {
         assertThat(policiesOut.readValuesToList()).singleElement()
                 .satisfies(p -> assertThat(p.getParams()).containsExactlyElementsOf(TaskFixture.boxed(task.theta)));
         assertThat(assignmentsOut.readValuesToList()).hasSize(1);
+    }
+
+    @Test
+    void preBatchWhosePolicyReachesTheStoreLateIsAdaptedWhenItArrives() {
+        // the global policies store can lag the worker that played the policy: no dead letter, just a wait
+        assignmentsIn.pipeInput(TaskFixture.TASK_ID, task.preAssignment());
+        pipe(task.preTrajectories());
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+        assertThat(policiesOut.isEmpty()).isTrue();
+        assertThat(deadLettersOut.isEmpty()).isTrue();
+
+        policiesIn.pipeInput(TaskFixture.PRIOR_ID, task.prior());
+        driver.advanceWallClockTime(AdaptProcessor.RETRY.multipliedBy(2));
+
+        assertThat(policiesOut.readValuesToList()).singleElement()
+                .satisfies(p -> assertThat(p.getParams()).containsExactlyElementsOf(TaskFixture.boxed(task.theta)));
+        assertThat(assignmentsOut.readValuesToList()).singleElement()
+                .satisfies(a -> assertThat(a.getSeed()).isEqualTo(TabularBoMrl.postSeed(task.preSeed)));
+        pipe(task.postTrajectories());
+        assertThat(gradientsOut.readValuesToList()).singleElement()
+                .satisfies(g -> assertThat(g.getGradient()).containsExactlyElementsOf(TaskFixture.boxed(task.gradient)));
     }
 
     @Test
