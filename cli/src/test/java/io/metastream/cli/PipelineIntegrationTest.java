@@ -15,7 +15,7 @@ import io.metastream.schemas.Trajectory;
 import io.metastream.streams.AdapterApp;
 import io.metastream.streams.AdapterConfig;
 import io.metastream.trainer.ExperimentTopics;
-import io.metastream.trainer.SyncTrainer;
+import io.metastream.trainer.StreamingTrainer;
 import io.metastream.trainer.TrainerConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,11 +65,11 @@ class PipelineIntegrationTest {
         RolloutWorker w0 = RolloutWorker.start(WorkerConfig.of(id, "w0", bootstrap));
         RolloutWorker w1 = RolloutWorker.start(WorkerConfig.of(id, "w1", bootstrap));
         try (AdapterApp adapter = AdapterApp.create(AdapterConfig.of(id, exp), bootstrap).start();
-             SyncTrainer trainer = new SyncTrainer(new TrainerConfig(id, bootstrap, exp, Duration.ofMinutes(3), Map.of()))) {
+             StreamingTrainer trainer = new StreamingTrainer(new TrainerConfig(id, bootstrap, exp, Duration.ofMinutes(3), 0, Map.of()))) {
             trainer.run(r -> {
                 pipeline.add(r.phi());
                 if (r.round() == 0) {
-                    w1.close();   // the group rebalances; the remaining worker finishes the run
+                    closeMidRound(w1);   // the group rebalances; the remaining worker finishes the run
                 }
             });
         } finally {
@@ -84,6 +84,50 @@ class PipelineIntegrationTest {
         List<DeadLetter> dead = deadLetters(bootstrap, id, 2);
         assertThat(dead).extracting(DeadLetter::getReason).anyMatch(r -> r.toLowerCase().contains("non-finite"));
         assertThat(dead).extracting(DeadLetter::getReason).anyMatch(r -> !r.toLowerCase().contains("non-finite"));
+    }
+
+    @Test
+    void asynchronousModeKeepsRoundsInFlightAndReportsTheirStaleness(EmbeddedKafkaBroker broker) throws Exception {
+        TabularExperimentConfig p = TabularExperimentConfig.paper("frozenlake-low", TabularAlgorithm.ALG2, 3);
+        TabularExperimentConfig exp = new TabularExperimentConfig(p.family(), p.alg(), p.lambdaTrain(), p.lambdaTest(), 5,
+                2, 30, p.sarsaStep(), 1, p.metaLearningRate(), p.optimizer(), p.phiInit(), p.hypergradient(), p.testSteps(),
+                p.pgStepSize(), p.seed());
+        String id = SharedKafkaBroker.uniqueName("async");
+        String bootstrap = broker.bootstrapServers();
+        ExperimentTopics.create(bootstrap, id, 3, (short) 1, Map.of());
+        List<Long> staleness = new ArrayList<>();
+        List<double[]> async = new ArrayList<>();
+        try (RolloutWorker w = RolloutWorker.start(WorkerConfig.of(id, "w", bootstrap));
+             AdapterApp adapter = AdapterApp.create(AdapterConfig.of(id, exp), bootstrap).start();
+             StreamingTrainer trainer = new StreamingTrainer(new TrainerConfig(id, bootstrap, exp, Duration.ofMinutes(3), 2, Map.of()))) {
+            trainer.run(r -> {
+                staleness.add(r.staleness());
+                async.add(r.phi());
+            });
+        }
+        // rounds 0, 1, 2 are issued with version 0; each later round with the version current when a slot freed
+        assertThat(staleness).containsExactly(0L, 1L, 2L, 2L, 2L);
+        List<double[]> sync = new ArrayList<>();
+        new TabularMetaTrainer(exp).train(s -> sync.add(s.phi()));
+        assertThat(async.get(0)).as("the first update sees the same gradients in both modes").containsExactly(sync.get(0));
+        assertThat(async.get(4)).isNotEqualTo(sync.get(4));
+    }
+
+    /**
+     * Closes {@code worker} from another thread as soon as it has published part of the next
+     * round's episodes (bounded wait: if it gets no work in that round it is closed anyway).
+     */
+    private static void closeMidRound(RolloutWorker worker) {
+        long before = worker.episodesPublished();
+        Thread t = new Thread(() -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (worker.episodesPublished() < before + 5 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);   // poll the counter, not Kafka
+            }
+            worker.close();
+        }, "close-worker-mid-round");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static void injectPoison(String bootstrap, String id) throws Exception {

@@ -7,6 +7,7 @@ import io.metastream.core.meta.TabularMetaTrainer;
 import io.metastream.core.random.Purpose;
 import io.metastream.core.task.FrozenLakeFamily;
 import io.metastream.core.task.FrozenLakeMap;
+import io.metastream.schemas.ConsumedGradient;
 import io.metastream.schemas.ControlRecord;
 import io.metastream.schemas.ExperimentManifest;
 import io.metastream.schemas.MetastreamSerdes;
@@ -17,6 +18,7 @@ import io.metastream.schemas.PolicyParams;
 import io.metastream.schemas.RolloutAssignment;
 import io.metastream.schemas.TaskMetaGradient;
 import io.metastream.schemas.Topics;
+import io.metastream.schemas.TrainerDecision;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,19 +43,27 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The coordinator and meta-learner in synchronous mode (max-staleness 0, the paper's algorithm):
- * writes the manifest to {@code control}, publishes meta-prior version v to {@code policies},
- * issues the round's PRE assignments (task slots and seeds exactly as {@link TabularMetaTrainer}),
- * waits for the round's per-task meta-gradients, averages them in slot order, applies the
- * meta-optimiser and publishes v+1. With the same config and seed the sequence of meta-priors is
- * bit-identical to the in-process reference loop.
+ * The coordinator and meta-learner. It writes the manifest to {@code control}, publishes meta-prior
+ * version v to {@code policies}, issues each round's PRE assignments (task slots and seeds exactly
+ * as {@link TabularMetaTrainer}), collects the round's per-task meta-gradients, averages them in
+ * slot order, applies the meta-optimiser, publishes v+1, and records in {@code control} which
+ * gradient records the update consumed (a {@code TrainerDecision}, for replay).
+ *
+ * <p>Synchronous mode (max-staleness 0, the paper): round r+1 is issued after round r's update,
+ * and the sequence of meta-priors is bit-identical to the in-process reference loop.
+ * Asynchronous mode (max-staleness k): k further rounds are kept in flight with the version that
+ * was current when they were issued, so workers never idle between rounds; updates are still
+ * applied in round order, so every round's gradients are exactly k versions old once the
+ * pipeline is full (staleness = version before the update − version the gradients were computed
+ * at, reported per round). Gradients of later rounds that arrive early are buffered.
  */
-public final class SyncTrainer implements AutoCloseable {
+public final class StreamingTrainer implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SyncTrainer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingTrainer.class);
 
     /** One finished round. */
-    public record RoundSummary(int round, long newVersion, double preReturn, double postReturn, double[] phi) {
+    public record RoundSummary(int round, long newVersion, double preReturn, double postReturn, long staleness,
+                               double[] phi) {
     }
 
     private final TrainerConfig config;
@@ -62,7 +72,7 @@ public final class SyncTrainer implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> gradients;
 
-    public SyncTrainer(TrainerConfig config) {
+    public StreamingTrainer(TrainerConfig config) {
         this.config = config;
         this.exp = config.experiment();
         this.family = FrozenLakeFamily.byName(exp.family());
@@ -93,47 +103,67 @@ public final class SyncTrainer implements AutoCloseable {
         double[] phi = TabularMetaTrainer.initialPhi(exp, nS, nA);
         long version = 0;
         publishPrior(version, phi, -1);
+        long[] issuedAt = new long[exp.iterations()];
+        int nextToIssue = 0;
+        while (nextToIssue < exp.iterations() && nextToIssue <= config.maxStaleness()) {
+            issue(nextToIssue, version);
+            issuedAt[nextToIssue++] = version;
+        }
         for (int round = 0; round < exp.iterations(); round++) {
-            List<Integer> tasks = TabularMetaTrainer.tasksOf(exp, family, round);
-            for (int slot = 0; slot < tasks.size(); slot++) {
-                String taskId = TrainerConfig.taskId(round, slot);
-                RolloutAssignment a = RolloutAssignment.newBuilder()
-                        .setExperimentId(config.experimentId()).setAssignmentId(taskId + "/r" + round + "/PRE")
-                        .setRound(round).setTaskId(taskId).setTaskSpec(family.testTasks().get(tasks.get(slot)).toString())
-                        .setPhase(Phase.PRE).setEvalStep(0).setPolicyId(config.priorId(version)).setPolicyVersion(version)
-                        .setEpisodeStart(0).setEpisodeCount(exp.episodes())
-                        .setSeed(TabularBoMrl.collectionSeed(exp.seed(), Purpose.PRE, round, slot)).build();
-                send(Topics.ASSIGNMENTS, taskId, MetastreamSerdes.assignment().serializer().serialize(null, a));
-            }
-            producer.flush();
-            TaskMetaGradient[] bySlot = awaitRound(round, version, tasks.size());
+            Collected[] bySlot = awaitRound(round, issuedAt[round], exp.tasksPerIteration());
             List<double[]> grads = new ArrayList<>();
             double pre = 0;
             double post = 0;
-            for (TaskMetaGradient g : bySlot) {
-                grads.add(g.getGradient().stream().mapToDouble(Double::doubleValue).toArray());
-                pre += g.getPreReturn() / bySlot.length;
-                post += g.getPostReturn() / bySlot.length;
+            for (Collected c : bySlot) {
+                grads.add(c.gradient().getGradient().stream().mapToDouble(Double::doubleValue).toArray());
+                pre += c.gradient().getPreReturn() / bySlot.length;
+                post += c.gradient().getPostReturn() / bySlot.length;
             }
             phi = optimizer.step(phi, TabularBoMrl.average(grads));
+            long staleness = version - issuedAt[round];
             version++;
             publishPrior(version, phi, round);
-            publishMetrics(round, pre, post);
+            publishDecision(round, version, bySlot);
+            publishMetrics(round, pre, post, staleness);
+            if (nextToIssue < exp.iterations()) {
+                issue(nextToIssue, version);
+                issuedAt[nextToIssue++] = version;
+            }
             producer.flush();
-            progress.accept(new RoundSummary(round, version, pre, post, phi.clone()));
+            progress.accept(new RoundSummary(round, version, pre, post, staleness, phi.clone()));
         }
         return phi;
     }
 
-    private TaskMetaGradient[] awaitRound(int round, long version, int slots) {
-        TaskMetaGradient[] bySlot = new TaskMetaGradient[slots];
-        int have = 0;
+    private void issue(int round, long version) {
+        List<Integer> tasks = TabularMetaTrainer.tasksOf(exp, family, round);
+        for (int slot = 0; slot < tasks.size(); slot++) {
+            String taskId = TrainerConfig.taskId(round, slot);
+            RolloutAssignment a = RolloutAssignment.newBuilder()
+                    .setExperimentId(config.experimentId()).setAssignmentId(taskId + "/r" + round + "/PRE")
+                    .setRound(round).setTaskId(taskId).setTaskSpec(family.testTasks().get(tasks.get(slot)).toString())
+                    .setPhase(Phase.PRE).setEvalStep(0).setPolicyId(config.priorId(version)).setPolicyVersion(version)
+                    .setEpisodeStart(0).setEpisodeCount(exp.episodes())
+                    .setSeed(TabularBoMrl.collectionSeed(exp.seed(), Purpose.PRE, round, slot)).build();
+            send(Topics.ASSIGNMENTS, taskId, MetastreamSerdes.assignment().serializer().serialize(null, a));
+        }
+        producer.flush();
+    }
+
+    /** A consumed meta-gradient and where it was read. */
+    private record Collected(TaskMetaGradient gradient, int partition, long offset) {
+    }
+
+    private final Map<Integer, Collected[]> pending = new HashMap<>();
+
+    private Collected[] awaitRound(int round, long version, int slots) {
         long deadline = System.nanoTime() + config.roundTimeout().toNanos();
-        while (have < slots) {
+        while (count(pending.get(round)) < slots) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("round " + round + " of " + config.experimentId() + ": only " + have + " of "
-                        + slots + " meta-gradients arrived within " + config.roundTimeout()
-                        + " (are workers and the adapter running against " + config.bootstrapServers() + "?)");
+                throw new IllegalStateException("round " + round + " of " + config.experimentId() + ": only "
+                        + count(pending.get(round)) + " of " + slots + " meta-gradients arrived within "
+                        + config.roundTimeout() + " (are workers and the adapter running against "
+                        + config.bootstrapServers() + "?)");
             }
             for (ConsumerRecord<String, byte[]> rec : gradients.poll(Duration.ofMillis(200))) {
                 TaskMetaGradient g;
@@ -144,18 +174,46 @@ public final class SyncTrainer implements AutoCloseable {
                             rec.offset(), e.getMessage());
                     continue;
                 }
-                if (g == null || g.getRound() != round || g.getPolicyVersion() != version
-                        || !g.getExperimentId().equals(config.experimentId())) {
+                if (g == null || !g.getExperimentId().equals(config.experimentId()) || g.getRound() < round) {
                     continue;
                 }
-                int slot = slotOf(g.getTaskId(), round);
-                if (slot >= 0 && slot < slots && bySlot[slot] == null) {
-                    bySlot[slot] = g;
-                    have++;
+                int slot = slotOf(g.getTaskId(), g.getRound());
+                Collected[] buffer = pending.computeIfAbsent(g.getRound(), r -> new Collected[slots]);
+                if (slot >= 0 && slot < slots && buffer[slot] == null) {
+                    buffer[slot] = new Collected(g, rec.partition(), rec.offset());
                 }
             }
         }
+        Collected[] bySlot = pending.remove(round);
+        for (Collected c : bySlot) {
+            if (c.gradient().getPolicyVersion() != version) {
+                throw new IllegalStateException("round " + round + ": meta-gradient of " + c.gradient().getTaskId()
+                        + " was computed at version " + c.gradient().getPolicyVersion() + ", expected " + version);
+            }
+        }
         return bySlot;
+    }
+
+    private static int count(Collected[] xs) {
+        int n = 0;
+        if (xs != null) {
+            for (Collected x : xs) {
+                n += x == null ? 0 : 1;
+            }
+        }
+        return n;
+    }
+
+    private void publishDecision(int round, long newVersion, Collected[] used) {
+        List<ConsumedGradient> consumed = new ArrayList<>();
+        for (Collected c : used) {
+            consumed.add(ConsumedGradient.newBuilder().setTaskId(c.gradient().getTaskId()).setPartition(c.partition())
+                    .setOffset(c.offset()).setPolicyVersion(c.gradient().getPolicyVersion()).build());
+        }
+        TrainerDecision d = TrainerDecision.newBuilder().setExperimentId(config.experimentId()).setRound(round)
+                .setPolicyVersion(newVersion).setConsumed(consumed).build();
+        ControlRecord c = ControlRecord.newBuilder().setExperimentId(config.experimentId()).setPayload(d).build();
+        send(Topics.CONTROL, config.experimentId(), MetastreamSerdes.control().serializer().serialize(null, c));
     }
 
     private static int slotOf(String taskId, int round) {
@@ -175,9 +233,11 @@ public final class SyncTrainer implements AutoCloseable {
         send(Topics.POLICIES, p.getPolicyId(), MetastreamSerdes.policyParams().serializer().serialize(null, p));
     }
 
-    private void publishMetrics(int round, double pre, double post) {
+    private void publishMetrics(int round, double pre, double post, long staleness) {
         MetricsRecord m = MetricsRecord.newBuilder().setExperimentId(config.experimentId()).setRound(round).setKind("round")
-                .setValues(Map.of("preReturn", pre, "postReturn", post)).setTags(Map.of("mode", "sync")).build();
+                .setValues(Map.of("preReturn", pre, "postReturn", post, "staleness", (double) staleness))
+                .setTags(Map.of("mode", config.maxStaleness() == 0 ? "sync" : "async",
+                        "maxStaleness", Integer.toString(config.maxStaleness()))).build();
         send(Topics.METRICS, config.experimentId(), MetastreamSerdes.metrics().serializer().serialize(null, m));
     }
 

@@ -14,12 +14,17 @@ import java.util.Objects;
  * @param bootstrapServers Kafka bootstrap servers
  * @param experiment       the tabular experiment (task family, algorithm, meta-optimiser, seed)
  * @param roundTimeout     how long to wait for a round's meta-gradients before failing with a clear error
+ * @param maxStaleness     how many versions old a round's meta-gradients may be when applied: 0 is
+ *                         the paper's synchronous algorithm; k > 0 keeps k further rounds in flight
  * @param clientProperties extra Kafka client properties (security settings and the like)
  */
 public record TrainerConfig(String experimentId, String bootstrapServers, TabularExperimentConfig experiment,
-                            Duration roundTimeout, Map<String, Object> clientProperties) {
+                            Duration roundTimeout, int maxStaleness, Map<String, Object> clientProperties) {
 
     public TrainerConfig {
+        if (maxStaleness < 0) {
+            throw new IllegalArgumentException("max-staleness must be >= 0, got " + maxStaleness);
+        }
         Topics.CONTROL.of(experimentId);
         Objects.requireNonNull(experiment, "experiment");
         if (bootstrapServers == null || bootstrapServers.isBlank()) {

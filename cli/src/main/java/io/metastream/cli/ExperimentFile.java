@@ -1,0 +1,156 @@
+package io.metastream.cli;
+
+import io.metastream.core.adapt.TabularAlgorithm;
+import io.metastream.core.meta.HypergradientKind;
+import io.metastream.core.meta.TabularExperimentConfig;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * An experiment config file (YAML, flat {@code key: value}), validated at start: an unknown key or
+ * a bad value is an {@link IllegalArgumentException} whose message names the file and the key.
+ * Keys left out take the paper's value for the family and algorithm ({@link TabularExperimentConfig#paper}).
+ *
+ * @param experimentId the experiment id (topic prefix)
+ * @param experiment   the validated tabular experiment
+ * @param maxStaleness 0 = synchronous (the paper), k = asynchronous with k rounds in flight
+ * @param workers      rollout workers started by {@code run}/{@code demo}
+ * @param partitions   partitions of each topic created by {@code topics}/{@code run}
+ */
+public record ExperimentFile(String experimentId, TabularExperimentConfig experiment, int maxStaleness, int workers,
+                             int partitions) {
+
+    /** Every key a config file may hold. */
+    public static final Set<String> KEYS = Set.of("experiment-id", "family", "alg", "seed", "iterations",
+            "tasks-per-iteration", "episodes", "lambda-train", "lambda-test", "sarsa-step", "sarsa-sweeps",
+            "meta-learning-rate", "optimizer", "phi-init", "hypergradient", "test-steps", "pg-step-size", "max-staleness",
+            "workers", "partitions");
+
+    /** Loads {@code file}, then applies {@code key=value} overrides. */
+    public static ExperimentFile load(Path file, List<String> overrides) {
+        Map<String, Object> raw = new LinkedHashMap<>();
+        String where = "config " + file;
+        try {
+            Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
+            if (doc != null && !(doc instanceof Map<?, ?>)) {
+                throw new IllegalArgumentException(where + ": expected 'key: value' lines, got " + doc.getClass().getSimpleName());
+            }
+            if (doc != null) {
+                ((Map<?, ?>) doc).forEach((k, v) -> raw.put(String.valueOf(k), v));
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where + ": cannot read (" + e.getMessage() + ")");
+        } catch (YAMLException e) {
+            throw new IllegalArgumentException(where + ": not valid YAML (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+        for (String o : overrides) {
+            int eq = o.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--set expects key=value, got '" + o + "'");
+            }
+            raw.put(o.substring(0, eq).trim(), o.substring(eq + 1).trim());
+        }
+        return fromMap(raw, where);
+    }
+
+    static ExperimentFile fromMap(Map<String, Object> raw, String where) {
+        for (String key : raw.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException(where + ": unknown key '" + key + "' (known keys: "
+                        + String.join(", ", new TreeSet<>(KEYS)) + ")");
+            }
+        }
+        Values v = new Values(raw, where);
+        String family = v.string("family", null);
+        TabularAlgorithm alg = v.parse("alg", TabularAlgorithm::parse, null);
+        long seed = v.integer("seed", 0L);
+        TabularExperimentConfig p;
+        try {
+            p = TabularExperimentConfig.paper(family, alg, seed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": key 'family': " + e.getMessage());
+        }
+        try {
+            TabularExperimentConfig exp = new TabularExperimentConfig(family, alg,
+                    v.real("lambda-train", p.lambdaTrain()), v.real("lambda-test", p.lambdaTest()),
+                    (int) v.integer("iterations", p.iterations()), (int) v.integer("tasks-per-iteration", p.tasksPerIteration()),
+                    (int) v.integer("episodes", p.episodes()), v.real("sarsa-step", p.sarsaStep()),
+                    (int) v.integer("sarsa-sweeps", p.sarsaSweeps()), v.real("meta-learning-rate", p.metaLearningRate()),
+                    v.string("optimizer", p.optimizer()), v.real("phi-init", p.phiInit()),
+                    v.parse("hypergradient", HypergradientKind::parse, p.hypergradient()),
+                    (int) v.integer("test-steps", p.testSteps()), v.real("pg-step-size", p.pgStepSize()), seed);
+            int maxStaleness = (int) v.integer("max-staleness", 0L);
+            int workers = (int) v.integer("workers", 2L);
+            int partitions = (int) v.integer("partitions", 3L);
+            if (maxStaleness < 0 || workers < 1 || partitions < 1) {
+                throw new IllegalArgumentException(maxStaleness < 0 ? "max-staleness must be >= 0"
+                        : workers < 1 ? "workers must be >= 1" : "partitions must be >= 1");
+            }
+            return new ExperimentFile(v.string("experiment-id", null), exp, maxStaleness, workers, partitions);
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage().startsWith(where) ? e : new IllegalArgumentException(where + ": " + e.getMessage());
+        }
+    }
+
+    /** Typed access to the raw map with key-naming errors. */
+    private record Values(Map<String, Object> raw, String where) {
+
+        String string(String key, String dflt) {
+            Object o = raw.get(key);
+            if (o == null) {
+                if (dflt == null) {
+                    throw new IllegalArgumentException(where + ": missing required key '" + key + "'");
+                }
+                return dflt;
+            }
+            return String.valueOf(o);
+        }
+
+        <T> T parse(String key, java.util.function.Function<String, T> parser, T dflt) {
+            Object o = raw.get(key);
+            if (o == null && dflt != null) {
+                return dflt;
+            }
+            try {
+                return parser.apply(string(key, null));
+            } catch (IllegalArgumentException e) {
+                throw e.getMessage().startsWith(where) ? e : new IllegalArgumentException(where + ": key '" + key + "': " + e.getMessage());
+            }
+        }
+
+        long integer(String key, long dflt) {
+            Object o = raw.get(key);
+            if (o == null) {
+                return dflt;
+            }
+            try {
+                return Long.parseLong(String.valueOf(o).trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(where + ": key '" + key + "' must be an integer, got '" + o + "'");
+            }
+        }
+
+        double real(String key, double dflt) {
+            Object o = raw.get(key);
+            if (o == null) {
+                return dflt;
+            }
+            try {
+                return Double.parseDouble(String.valueOf(o).trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(where + ": key '" + key + "' must be a number, got '" + o + "'");
+            }
+        }
+    }
+}

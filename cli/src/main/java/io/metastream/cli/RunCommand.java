@@ -1,0 +1,32 @@
+package io.metastream.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code metastream run}: every role in one JVM, on an external cluster or an embedded broker. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run an experiment with workers, adapter and trainer in this JVM (embedded broker unless --bootstrap-servers).")
+final class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--bootstrap-servers", description = "Kafka cluster (default: start an embedded broker).")
+    String bootstrapServers;
+
+    @Option(names = "--out", description = "Run directory (default: runs/<experiment-id>).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        ExperimentFile ef = config.load();
+        Path dir = out != null ? out : Path.of("runs", ef.experimentId());
+        System.out.println("metastream run: " + ef.experimentId() + " -> " + dir);
+        RunSession.runAll(ef, bootstrapServers, dir, System.out);
+        return 0;
+    }
+}

@@ -1,0 +1,32 @@
+package io.metastream.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code metastream trainer}: the coordinator and meta-learner against a cluster. */
+@Command(name = "trainer", mixinStandardHelpOptions = true,
+        description = "Run the trainer (coordinator + meta-learner) to the end against a Kafka cluster; workers and adapters run elsewhere.")
+final class TrainerCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions config;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--out", description = "Run directory (default: runs/<experiment-id>).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        ExperimentFile ef = config.load();
+        Path dir = out != null ? out : Path.of("runs", ef.experimentId());
+        System.out.println("metastream trainer: " + ef.experimentId() + " on " + cluster.bootstrapServers + " -> " + dir);
+        RunSession.train(ef, cluster.bootstrapServers, dir, System.out);
+        return 0;
+    }
+}

@@ -1,0 +1,33 @@
+package io.metastream.cli;
+
+import io.metastream.producers.RolloutWorker;
+import io.metastream.producers.WorkerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/** {@code metastream worker}: one rollout worker until SIGTERM. */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = "Run a rollout worker (joins the experiment's worker group) until SIGTERM.")
+final class WorkerCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions config;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--worker-id", description = "Worker id (default: worker-<pid>).")
+    String workerId;
+
+    @Override
+    public Integer call() throws Exception {
+        ExperimentFile ef = config.load();
+        String id = workerId != null ? workerId : "worker-" + ProcessHandle.current().pid();
+        RolloutWorker worker = RolloutWorker.start(WorkerConfig.of(ef.experimentId(), id, cluster.bootstrapServers));
+        RunSession.runUntilStopped(worker, "worker " + id + " of " + ef.experimentId(), System.out);
+        return 0;
+    }
+}
