@@ -4,7 +4,9 @@ import io.metastream.broker.EmbeddedKafkaBroker;
 import io.metastream.broker.SharedKafkaBroker;
 import io.metastream.core.adapt.TabularAlgorithm;
 import io.metastream.core.meta.TabularExperimentConfig;
+import io.metastream.core.meta.TabularMetaTest;
 import io.metastream.core.meta.TabularMetaTrainer;
+import io.metastream.core.task.FrozenLakeFamily;
 import io.metastream.producers.RolloutWorker;
 import io.metastream.producers.WorkerConfig;
 import io.metastream.schemas.DeadLetter;
@@ -62,16 +64,18 @@ class PipelineIntegrationTest {
         injectPoison(bootstrap, id);
 
         List<double[]> pipeline = new ArrayList<>();
+        double[][] eval;
         RolloutWorker w0 = RolloutWorker.start(WorkerConfig.of(id, "w0", bootstrap));
         RolloutWorker w1 = RolloutWorker.start(WorkerConfig.of(id, "w1", bootstrap));
         try (AdapterApp adapter = AdapterApp.create(AdapterConfig.of(id, exp), bootstrap).start();
              StreamingTrainer trainer = new StreamingTrainer(new TrainerConfig(id, bootstrap, exp, Duration.ofMinutes(3), 0, Map.of()))) {
-            trainer.run(r -> {
+            double[] phi = trainer.run(r -> {
                 pipeline.add(r.phi());
                 if (r.round() == 0) {
                     closeMidRound(w1);   // the group rebalances; the remaining worker finishes the run
                 }
             });
+            eval = trainer.evaluate(exp.iterations(), phi);
         } finally {
             w0.close();
             w1.close();
@@ -80,6 +84,13 @@ class PipelineIntegrationTest {
         assertThat(pipeline).hasSize(reference.size());
         for (int v = 0; v < reference.size(); v++) {
             assertThat(pipeline.get(v)).as("meta-prior version %d", v + 1).containsExactly(reference.get(v));
+        }
+        // the meta-test's EVAL rounds through Kafka equal the in-process meta-test bit for bit
+        double[][] inProcess = new TabularMetaTest(exp).evaluate(TabularMetaTest.Method.BOMRL,
+                reference.get(reference.size() - 1), FrozenLakeFamily.byName(exp.family()).testTasks());
+        assertThat(eval).hasNumberOfRows(inProcess.length);
+        for (int i = 0; i < inProcess.length; i++) {
+            assertThat(eval[i]).as("test task %d", i).containsExactly(inProcess[i]);
         }
         List<DeadLetter> dead = deadLetters(bootstrap, id, 2);
         assertThat(dead).extracting(DeadLetter::getReason).anyMatch(r -> r.toLowerCase().contains("non-finite"));

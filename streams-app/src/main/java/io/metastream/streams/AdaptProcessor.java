@@ -7,6 +7,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 
 import io.metastream.core.estimate.TabularEstimates;
 import io.metastream.core.meta.TabularBoMrl;
+import io.metastream.core.meta.TabularMetaTest;
+import io.metastream.schemas.MetricsRecord;
+import java.util.Map;
 import io.metastream.core.task.FrozenLakeMap;
 import io.metastream.schemas.Phase;
 import io.metastream.schemas.PolicyParams;
@@ -23,9 +26,10 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /**
- * Within-task adaptation of a complete PRE batch (ARCHITECTURE.md data flow, step 3):
+ * Within-task adaptation of a complete PRE or EVAL batch (ARCHITECTURE.md data flow, step 3, and
+ * the meta-test): for PRE
  * θ = Alg(π_φ, λ_train, τ) via core's {@link TabularBoMrl} on the episodes in index order, with
- * φ the batch's behaviour policy. Publishes θ as an ADAPTED policy and the task's one POST
+ * φ the batch's behaviour policy; publishes θ as an ADAPTED policy and the task's one POST
  * assignment (seed {@link TabularBoMrl#postSeed} of the PRE seed), and keeps φ and θ for the
  * meta-gradient step. A batch whose PRE assignment has not been seen yet waits for it
  * ({@link AssignmentRecorder} hands it back). A batch whose behaviour policy has not reached the
@@ -90,11 +94,11 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
             LOG.info("PRE batch {} is complete; waiting for its assignment '{}'", batch, first.getAssignmentId());
             return;
         }
-        PolicyParams prior = policies.get(first.getPolicyId());
+        PolicyParams prior = behaviour(batch, first.getPolicyId());
         if (prior == null) {
             if (pending.putIfAbsent(batch.storeKey(), first.getPolicyId()) == null) {
-                LOG.info("PRE batch {} is complete; waiting for its policy '{}' to reach the policies store", batch,
-                        first.getPolicyId());
+                LOG.info("{} batch {} is complete; waiting for its policy '{}' to reach the policies store",
+                        batch.phase(), batch, first.getPolicyId());
             }
             return;
         }
@@ -103,14 +107,60 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
         TabularBoMrl bomrl = new TabularBoMrl(config.experiment(), TabularPolicies.states(prior),
                 TabularPolicies.actions(prior), FrozenLakeMap.GAMMA);
         TabularEstimates estimates = bomrl.estimate(EpisodeStore.tabular(pre), phi);
-        double[] theta = bomrl.adapt(phi, estimates, config.experiment().lambdaTrain());
+        boolean eval = batch.phase() == Phase.EVAL;
+        double lambda = eval ? config.experiment().lambdaTest() : config.experiment().lambdaTrain();
+        double[] theta = bomrl.adapt(phi, estimates, lambda);
 
         PolicyParams adapted = TabularPolicies.adapted(prior, batch.taskId(), batch.round(), theta);
-        adaptations.put(batch.priorKey(), prior);
         adaptations.put(batch.adaptedKey(), adapted);
         context.forward(new Record<>(adapted.getPolicyId(), adapted, timestamp), AdapterTopology.POLICIES_SINK);
+        if (eval) {
+            finishEvalStep(batch, assignment, adapted, theta, timestamp);
+            return;
+        }
+        adaptations.put(batch.priorKey(), prior);
         RolloutAssignment post = postAssignment(assignment, adapted);
         context.forward(new Record<>(batch.taskId(), post, timestamp), AdapterTopology.ASSIGNMENTS_SINK);
+    }
+
+    /** The behaviour policy: published on the policies topic, or (EVAL step k) this adapter's own θ of step k−1. */
+    private PolicyParams behaviour(BatchKey batch, String policyId) {
+        PolicyParams published = policies.get(policyId);
+        if (published != null || batch.phase() != Phase.EVAL) {
+            return published;
+        }
+        PolicyParams own = adaptations.get(new BatchKey(batch.taskId(), batch.round() - 1, Phase.EVAL).adaptedKey());
+        return own != null && own.getPolicyId().equals(policyId) ? own : null;
+    }
+
+    /**
+     * Meta-test step k of a test task (round = k): report the exact accumulated reward of θ_k to
+     * the metrics topic, issue step k+1 with θ_k (seed {@link TabularBoMrl#nextEvalSeed}) until
+     * {@code testSteps}, and drop the step's episodes and step k−1's θ.
+     */
+    private void finishEvalStep(BatchKey batch, RolloutAssignment assignment, PolicyParams adapted, double[] theta,
+                                long timestamp) {
+        int k = batch.round();
+        double exact = TabularMetaTest.exactReturn(FrozenLakeMap.parse(assignment.getTaskSpec()), theta);
+        MetricsRecord m = MetricsRecord.newBuilder().setExperimentId(config.experimentId()).setRound(k).setKind("eval")
+                .setValues(Map.of("return", exact, "step", (double) k))
+                .setTags(Map.of("taskId", batch.taskId(), "taskSpec", assignment.getTaskSpec())).build();
+        context.forward(new Record<>(config.experimentId(), m, timestamp), AdapterTopology.METRICS_SINK);
+        if (k < config.experiment().testSteps()) {
+            RolloutAssignment next = RolloutAssignment.newBuilder(assignment)
+                    .setAssignmentId(batch.taskId() + "/k" + (k + 1) + "/" + Phase.EVAL)
+                    .setRound(k + 1).setEvalStep(k + 1)
+                    .setPolicyId(adapted.getPolicyId()).setPolicyVersion(adapted.getVersion())
+                    .setEpisodeStart(0).setEpisodeCount(config.episodesPerBatch())
+                    .setSeed(TabularBoMrl.nextEvalSeed(assignment.getSeed())).build();
+            context.forward(new Record<>(batch.taskId(), next, timestamp), AdapterTopology.ASSIGNMENTS_SINK);
+        }
+        episodes.delete(batch);
+        assignments.delete(assignment.getAssignmentId());
+        adaptations.delete(new BatchKey(batch.taskId(), k - 1, Phase.EVAL).adaptedKey());
+        if (k >= config.experiment().testSteps()) {
+            adaptations.delete(batch.adaptedKey());
+        }
     }
 
     private RolloutAssignment postAssignment(RolloutAssignment pre, PolicyParams adapted) {

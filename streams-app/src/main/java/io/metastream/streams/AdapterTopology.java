@@ -28,7 +28,7 @@ public final class AdapterTopology {
     public static final String EPISODES_STORE = "adapter-episodes";
     /** (task, round, phase) → distinct episodes so far; kept after completion to drop late duplicates. */
     public static final String BATCH_COUNTS_STORE = "adapter-batch-counts";
-    /** Assignment id → PRE RolloutAssignment (task spec and PRE seed). */
+    /** Assignment id → PRE or EVAL RolloutAssignment (task spec and seed). */
     public static final String PRE_ASSIGNMENTS_STORE = "adapter-pre-assignments";
     /** Complete PRE batches whose behaviour policy has not reached the policies store yet → their batch key. */
     public static final String PENDING_STORE = "adapter-pending";
@@ -44,6 +44,7 @@ public final class AdapterTopology {
     static final String POLICIES_SINK = "policies-sink";
     static final String ASSIGNMENTS_SINK = "assignments-sink";
     static final String META_GRADIENTS_SINK = "meta-gradients-sink";
+    static final String METRICS_SINK = "metrics-sink";
 
     private AdapterTopology() {
     }
@@ -79,7 +80,9 @@ public final class AdapterTopology {
                 .addSink(ASSIGNMENTS_SINK, config.topic(Topics.ASSIGNMENTS), strings.serializer(),
                         MetastreamSerdes.assignment().serializer(), ADAPT)
                 .addSink(META_GRADIENTS_SINK, config.topic(Topics.META_GRADIENTS), strings.serializer(),
-                        MetastreamSerdes.metaGradient().serializer(), META_GRADIENT);
+                        MetastreamSerdes.metaGradient().serializer(), META_GRADIENT)
+                .addSink(METRICS_SINK, config.topic(Topics.METRICS), strings.serializer(),
+                        MetastreamSerdes.metrics().serializer(), ADAPT);
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {

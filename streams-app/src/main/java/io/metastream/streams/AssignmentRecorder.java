@@ -12,10 +12,10 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keeps PRE assignments by assignment id: the adapter takes the task spec and the PRE seed (from
- * which the POST seed derives) from them. Other phases (including the adapter's own POST
- * assignments) pass by; undecodable records are dead-lettered. Should a PRE batch have completed
- * before its assignment was seen, the batch is handed to the adapter now.
+ * Keeps PRE and EVAL assignments by assignment id: the adapter takes the task spec and the seed
+ * (from which the POST or next EVAL seed derives) from them. POST assignments (the adapter's own)
+ * pass by; undecodable records are dead-lettered. Should a batch have completed before its
+ * assignment was seen, the batch is handed to the adapter now.
  */
 final class AssignmentRecorder implements Processor<byte[], byte[], Object, Object> {
 
@@ -45,11 +45,11 @@ final class AssignmentRecorder implements Processor<byte[], byte[], Object, Obje
             DeadLetters.send(context, record, "undecodable assignment: " + e.getMessage());
             return;
         }
-        if (a == null || a.getPhase() != Phase.PRE) {
+        if (a == null || a.getPhase() == Phase.POST) {
             return;
         }
-        BatchKey batch = new BatchKey(a.getTaskId(), a.getRound(), Phase.PRE);
-        if (isComplete(batch.withPhase(Phase.POST))) {
+        BatchKey batch = new BatchKey(a.getTaskId(), a.getRound(), a.getPhase());
+        if (a.getPhase() == Phase.PRE && isComplete(batch.withPhase(Phase.POST))) {
             return; // a redelivery after the task's meta-gradient was published
         }
         assignments.put(a.getAssignmentId(), a);

@@ -11,7 +11,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Collects a task's episodes per (round, phase), once each: a trajectory whose episode index is
  * already stored (a redelivery, a retried worker) or whose batch is already complete is
  * ignored. When the batch holds {@code episodesPerBatch} distinct episodes its {@link BatchKey}
- * goes to the adapter (PRE) or to the meta-gradient step (POST). The count of a completed batch
+ * goes to the adapter (PRE, EVAL) or to the meta-gradient step (POST). The count of a completed batch
  * stays in {@link AdapterTopology#BATCH_COUNTS_STORE} so late duplicates are recognised after the
  * episodes themselves have been cleaned up.
  */
@@ -45,7 +45,7 @@ final class BatchCollector implements Processor<String, Trajectory, String, Batc
         episodes.put(t);
         counts.put(batch.batchPrefix(), count + 1);
         if (count + 1 == episodesPerBatch) {
-            String next = batch.phase() == Phase.PRE ? AdapterTopology.ADAPT : AdapterTopology.META_GRADIENT;
+            String next = batch.phase() == Phase.POST ? AdapterTopology.META_GRADIENT : AdapterTopology.ADAPT;
             context.forward(record.withValue(batch), next);
         }
     }

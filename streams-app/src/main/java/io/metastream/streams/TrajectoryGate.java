@@ -20,8 +20,7 @@ import java.util.Optional;
 /**
  * Decodes and validates raw trajectory records. A valid PRE or POST episode goes on to the
  * collector keyed by task id; an undecodable or invalid record goes to the dead-letter sink with
- * its raw bytes, position and reason ({@link TrajectoryValidator}); EVAL episodes are not the
- * adapter's business and pass by. The records arrive as bytes so that decoding failures are seen
+ * its raw bytes, position and reason ({@link TrajectoryValidator}). The records arrive as bytes so that decoding failures are seen
  * here rather than by Streams' deserialization handler.
  */
 final class TrajectoryGate implements Processor<byte[], byte[], Object, Object> {
@@ -58,9 +57,6 @@ final class TrajectoryGate implements Processor<byte[], byte[], Object, Object> 
             deadLetter(record, "tombstone: a trajectory record needs a value");
             return;
         }
-        if (t.getPhase() == Phase.EVAL) {
-            return;
-        }
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         PolicyParams behaviour = behaviour(t);
         Optional<String> problem = behaviour == null ? unknownPolicyProblem(t) : Optional.empty();
@@ -78,17 +74,21 @@ final class TrajectoryGate implements Processor<byte[], byte[], Object, Object> 
         if (published != null) {
             return published;
         }
-        PolicyParams adapted = adaptations.get(BatchKey.of(t).adaptedKey());
+        BatchKey batch = BatchKey.of(t);
+        // POST episodes play this round's θ; EVAL step k plays step k−1's θ (same task id, round k−1)
+        String key = t.getPhase() == Phase.EVAL ? new BatchKey(t.getTaskId(), t.getRound() - 1, Phase.EVAL).adaptedKey()
+                : batch.adaptedKey();
+        PolicyParams adapted = adaptations.get(key);
         return adapted != null && adapted.getPolicyId().equals(t.getPolicyId()) ? adapted : null;
     }
 
     /**
-     * A policy missing from the global store is normal for a PRE episode (the store may lag the
-     * worker that played it: adaptation waits for it) unless the episode's PRE assignment is known
+     * A policy missing from the global store is normal for a PRE or EVAL episode (the store may lag
+     * the worker that played it: adaptation waits for it) unless the episode's assignment is known
      * and names another policy. A POST episode's policy is always this adapter's own θ.
      */
     private Optional<String> unknownPolicyProblem(Trajectory t) {
-        if (t.getPhase() != Phase.PRE) {
+        if (t.getPhase() == Phase.POST) {
             return Optional.of("unknown policy '" + t.getPolicyId() + "'");
         }
         RolloutAssignment a = preAssignments.get(t.getAssignmentId());

@@ -1,5 +1,11 @@
 package io.metastream.streams;
 
+import io.metastream.core.task.FrozenLakeMap;
+
+import io.metastream.core.meta.TabularMetaTest;
+
+import io.metastream.schemas.MetricsRecord;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.metastream.core.meta.TabularBoMrl;
@@ -48,6 +54,7 @@ class AdapterTopologyTest {
     private TestOutputTopic<String, RolloutAssignment> assignmentsOut;
     private TestOutputTopic<String, TaskMetaGradient> gradientsOut;
     private TestOutputTopic<byte[], DeadLetter> deadLettersOut;
+    private TestOutputTopic<String, MetricsRecord> metricsOut;
 
     @BeforeAll
     static void computeReference() {
@@ -76,6 +83,8 @@ class AdapterTopologyTest {
                 MetastreamSerdes.assignment().deserializer());
         gradientsOut = driver.createOutputTopic(config.topic(Topics.META_GRADIENTS), stringsIn,
                 MetastreamSerdes.metaGradient().deserializer());
+        metricsOut = driver.createOutputTopic(config.topic(Topics.METRICS), stringsIn,
+                MetastreamSerdes.metrics().deserializer());
         deadLettersOut = driver.createOutputTopic(config.topic(Topics.DEAD_LETTERS), new ByteArrayDeserializer(),
                 MetastreamSerdes.deadLetter().deserializer());
     }
@@ -197,6 +206,36 @@ class AdapterTopologyTest {
     }
 
     @Test
+    void completeEvalStepReportsTheExactReturnOfCoresAdaptationAndIssuesTheNextStep() {
+        policiesIn.pipeInput(TaskFixture.PRIOR_ID, task.prior());
+        RolloutAssignment eval = RolloutAssignment.newBuilder(task.preAssignment()).setPhase(Phase.EVAL).setRound(1)
+                .setEvalStep(1).setAssignmentId(TaskFixture.TASK_ID + "/k1/EVAL").build();
+        assignmentsIn.pipeInput(TaskFixture.TASK_ID, eval);
+        pipe(task.preTrajectories().stream().map(t -> Trajectory.newBuilder(t).setPhase(Phase.EVAL).setRound(1)
+                .setEvalStep(1).setAssignmentId(eval.getAssignmentId()).build()).toList());
+
+        double[] phi = TabularPolicies.logits(task.prior());
+        TabularBoMrl bomrl = new TabularBoMrl(task.config, 16, 4, FrozenLakeMap.GAMMA);
+        double[] theta1 = bomrl.adapt(phi, bomrl.estimate(EpisodeStore.tabular(task.preTrajectories()), phi),
+                task.config.lambdaTest());
+        assertThat(policiesOut.readValuesToList()).singleElement()
+                .satisfies(p -> assertThat(p.getParams()).containsExactlyElementsOf(TaskFixture.boxed(theta1)));
+        List<MetricsRecord> metrics = metricsOut.readValuesToList();
+        assertThat(metrics).singleElement().satisfies(m -> {
+            assertThat(m.getKind()).isEqualTo("eval");
+            assertThat(m.getRound()).isEqualTo(1);
+            assertThat(m.getValues().get("return"))
+                    .isEqualTo(TabularMetaTest.exactReturn(FrozenLakeMap.parse(TaskFixture.TASK_SPEC), theta1));
+        });
+        assertThat(assignmentsOut.readValuesToList()).singleElement().satisfies(next -> {
+            assertThat(next.getPhase()).isEqualTo(Phase.EVAL);
+            assertThat(next.getRound()).isEqualTo(2);
+            assertThat(next.getSeed()).isEqualTo(TabularBoMrl.nextEvalSeed(eval.getSeed()));
+        });
+        assertThat(deadLettersOut.isEmpty()).isTrue();
+    }
+
+    @Test
     void shapeErrorsNameTheMismatch() {
         publishPriorAndPreAssignment();
         Trajectory t = task.preTrajectories().get(0);
@@ -232,7 +271,7 @@ class AdapterTopologyTest {
     }
 
     @Test
-    void evalTrajectoriesAndRedeliveredPreAssignmentsChangeNothing() {
+    void redeliveredPreAssignmentAndAnIncompleteEvalBatchChangeNothing() {
         publishPriorAndPreAssignment();
         pipe(task.preTrajectories());
         pipe(task.postTrajectories());

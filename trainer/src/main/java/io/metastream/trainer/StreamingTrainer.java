@@ -3,6 +3,7 @@ package io.metastream.trainer;
 import io.metastream.core.meta.MetaOptimizer;
 import io.metastream.core.meta.TabularBoMrl;
 import io.metastream.core.meta.TabularExperimentConfig;
+import io.metastream.core.meta.TabularMetaTest;
 import io.metastream.core.meta.TabularMetaTrainer;
 import io.metastream.core.random.Purpose;
 import io.metastream.core.task.FrozenLakeFamily;
@@ -71,6 +72,7 @@ public final class StreamingTrainer implements AutoCloseable {
     private final FrozenLakeFamily family;
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> gradients;
+    private final KafkaConsumer<String, byte[]> metrics;
 
     public StreamingTrainer(TrainerConfig config) {
         this.config = config;
@@ -86,6 +88,69 @@ public final class StreamingTrainer implements AutoCloseable {
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         this.gradients = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        this.metrics = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * The meta-test through the pipeline: one EVAL assignment per test task with meta-prior
+     * {@code version} (task id {@code eval-v<version>-t<i>}, step k in the round field, seeds
+     * {@link TabularBoMrl#evalSeed}); the adapter adapts each step with λ_test, reports the exact
+     * accumulated reward of θ_k to {@code metrics} and issues step k+1. Returns returns[task][k],
+     * k = 0..testSteps (k = 0 is the exact return of φ itself), equal to the in-process
+     * {@code TabularMetaTest} for BO-MRL with the same seed.
+     */
+    public double[][] evaluate(long version, double[] phi) {
+        List<FrozenLakeMap> tasks = family.testTasks();
+        double[][] out = new double[tasks.size()][exp.testSteps() + 1];
+        String prefix = "eval-v" + version + "-t";
+        for (int i = 0; i < tasks.size(); i++) {
+            out[i][0] = TabularMetaTest.exactReturn(tasks.get(i), phi);
+            if (exp.testSteps() == 0) {
+                continue;
+            }
+            String taskId = String.format("%s%02d", prefix, i);
+            RolloutAssignment a = RolloutAssignment.newBuilder().setExperimentId(config.experimentId())
+                    .setAssignmentId(taskId + "/k1/EVAL").setRound(1).setTaskId(taskId).setTaskSpec(tasks.get(i).toString())
+                    .setPhase(Phase.EVAL).setEvalStep(1).setPolicyId(config.priorId(version)).setPolicyVersion(version)
+                    .setEpisodeStart(0).setEpisodeCount(exp.episodes()).setSeed(TabularBoMrl.evalSeed(exp.seed(), i, 1)).build();
+            send(Topics.ASSIGNMENTS, taskId, MetastreamSerdes.assignment().serializer().serialize(null, a));
+        }
+        producer.flush();
+        String topic = config.topic(Topics.METRICS);
+        List<TopicPartition> parts = metrics.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        metrics.assign(parts);
+        metrics.seekToBeginning(parts);
+        int expected = tasks.size() * exp.testSteps();
+        boolean[][] seen = new boolean[tasks.size()][exp.testSteps() + 1];
+        int have = 0;
+        long deadline = System.nanoTime() + config.roundTimeout().toNanos() * Math.max(1, exp.testSteps());
+        while (have < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("meta-test of version " + version + ": only " + have + " of " + expected
+                        + " evaluation steps reported within the time limit");
+            }
+            for (ConsumerRecord<String, byte[]> rec : metrics.poll(Duration.ofMillis(200))) {
+                MetricsRecord m;
+                try {
+                    m = MetastreamSerdes.metrics().deserializer().deserialize(topic, rec.value());
+                } catch (SerializationException e) {
+                    continue;
+                }
+                String taskId = m == null ? null : m.getTags().get("taskId");
+                if (taskId == null || !"eval".equals(m.getKind()) || !taskId.startsWith(prefix)) {
+                    continue;
+                }
+                int i = Integer.parseInt(taskId.substring(prefix.length()));
+                int k = m.getRound();
+                if (i < tasks.size() && k >= 1 && k <= exp.testSteps() && !seen[i][k]) {
+                    seen[i][k] = true;
+                    out[i][k] = m.getValues().get("return");
+                    have++;
+                }
+            }
+        }
+        return out;
     }
 
     /** Runs every meta-iteration and returns the final meta-prior logits. */
@@ -261,5 +326,6 @@ public final class StreamingTrainer implements AutoCloseable {
     public void close() {
         producer.close(Duration.ofSeconds(10));
         gradients.close(Duration.ofSeconds(10));
+        metrics.close(Duration.ofSeconds(10));
     }
 }

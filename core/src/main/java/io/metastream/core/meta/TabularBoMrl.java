@@ -58,6 +58,24 @@ public final class TabularBoMrl {
         return Seeds.derive(preSeed, Purpose.POST.code());
     }
 
+    /**
+     * The seed of meta-test step {@code k} (k ≥ 1) of test task {@code task}: step 1 derives from
+     * (experiment seed, EVAL, task, 1), each later step from the previous step's seed, so whoever
+     * holds step k's assignment (the adapter) can issue step k+1.
+     */
+    public static long evalSeed(long experimentSeed, int task, int k) {
+        long seed = collectionSeed(experimentSeed, Purpose.EVAL, task, 1);
+        for (int step = 2; step <= k; step++) {
+            seed = nextEvalSeed(seed);
+        }
+        return seed;
+    }
+
+    /** The seed of the meta-test step after the one with {@code evalSeed}. */
+    public static long nextEvalSeed(long evalSeed) {
+        return Seeds.derive(evalSeed, Purpose.EVAL.code());
+    }
+
     /** Sample estimates of the behaviour policy with logits {@code behaviour}. */
     public TabularEstimates estimate(List<TabularTrajectory> episodesInOrder, double[] behaviour) {
         double[] pi = TabularSoftmaxPolicy.probabilities(behaviour, nS, nA);

@@ -5,7 +5,6 @@ import io.metastream.core.estimate.TabularRollouts;
 import io.metastream.core.estimate.TabularTrajectory;
 import io.metastream.core.exact.PolicyEvaluation;
 import io.metastream.core.policy.TabularSoftmaxPolicy;
-import io.metastream.core.random.Purpose;
 import io.metastream.core.task.FrozenLake;
 import io.metastream.core.task.FrozenLakeMap;
 
@@ -21,7 +20,7 @@ import java.util.List;
  * <p>Methods: BO-MRL (Alg anchored at the current policy with λ_test, from the meta-prior),
  * random initialisation (θ = 0, λ = 2·λ_test) and repeated policy gradient from the meta-prior
  * (θ ← θ + η ν̂(s) π(a|s) Â(s,a), η = 50). All methods see the same collection seeds
- * (EVAL, task, step).
+ * ({@link TabularBoMrl#evalSeed}), which the streaming pipeline's EVAL rounds use too.
  */
 public final class TabularMetaTest {
 
@@ -61,7 +60,7 @@ public final class TabularMetaTest {
             FrozenLake env = new FrozenLake(map);
             for (int k = 1; k <= config.testSteps(); k++) {
                 List<TabularTrajectory> episodes = TabularRollouts.collect(env, new TabularSoftmaxPolicy(nS, nA, theta),
-                        TabularBoMrl.collectionSeed(config.seed(), Purpose.EVAL, i, k), 0, config.episodes());
+                        TabularBoMrl.evalSeed(config.seed(), i, k), 0, config.episodes());
                 TabularEstimates est = bomrl.estimate(episodes, theta);
                 theta = method == Method.POLICY_GRADIENT ? policyGradientStep(theta, est)
                         : bomrl.adapt(theta, est, lambda);
