@@ -19,15 +19,23 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--worker-id", description = "Worker id (default: worker-<pid>).")
+    @Option(names = "--worker-id", description = "Worker id (default: worker-<hostname>-<pid>, unique across containers).")
     String workerId;
 
     @Override
     public Integer call() throws Exception {
         ExperimentFile ef = config.load();
-        String id = workerId != null ? workerId : "worker-" + ProcessHandle.current().pid();
+        String id = workerId != null ? workerId : "worker-" + hostname() + "-" + ProcessHandle.current().pid();
         RolloutWorker worker = RolloutWorker.start(WorkerConfig.of(ef.experimentId(), id, cluster.bootstrapServers));
         RunSession.runUntilStopped(worker, "worker " + id + " of " + ef.experimentId(), System.out);
         return 0;
+    }
+
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown-host";
+        }
     }
 }
