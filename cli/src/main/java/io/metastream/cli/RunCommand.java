@@ -18,13 +18,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "Kafka cluster (default: start an embedded broker).")
     String bootstrapServers;
 
-    @Option(names = "--out", description = "Run directory (default: runs/<experiment-id>).")
-    Path out;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() throws Exception {
         ExperimentFile ef = config.load();
-        Path dir = out != null ? out : Path.of("runs", ef.experimentId());
+        Path dir = output.directory(ef);
         System.out.println("metastream run: " + ef.experimentId() + " -> " + dir);
         RunSession.runAll(ef, bootstrapServers, dir, System.out);
         return 0;

@@ -18,13 +18,13 @@ final class TrainerCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--out", description = "Run directory (default: runs/<experiment-id>).")
-    Path out;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() throws Exception {
         ExperimentFile ef = config.load();
-        Path dir = out != null ? out : Path.of("runs", ef.experimentId());
+        Path dir = output.directory(ef);
         System.out.println("metastream trainer: " + ef.experimentId() + " on " + cluster.bootstrapServers + " -> " + dir);
         RunSession.train(ef, cluster.bootstrapServers, dir, System.out);
         return 0;
