@@ -13,7 +13,8 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Creates an experiment's topics with the settings of ARCHITECTURE.md: {@code policies} compacted,
- * every other topic kept forever (the log is the experiment), replication factor as given.
+ * every other topic kept forever (the log is the experiment), replication factor as given, and
+ * returns once all of them are visible to clients.
  */
 public final class ExperimentTopics {
 
@@ -45,10 +46,33 @@ public final class ExperimentTopics {
                     }
                 }
             }
+            awaitVisible(admin, experimentId);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         }
         return created;
+    }
+
+    /**
+     * Waits (at most 30 s) until every topic is visible in the brokers' metadata: a topic created
+     * through the controller reaches the brokers asynchronously (KRaft), and clients started in
+     * between would see "unknown topic".
+     */
+    private static void awaitVisible(Admin admin, String experimentId) throws InterruptedException {
+        List<String> names = java.util.Arrays.stream(Topics.values()).map(t -> t.of(experimentId)).toList();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                admin.describeTopics(names).allTopicNames().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics of " + experimentId + " not visible: " + e.getCause().getMessage(), e);
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 }
