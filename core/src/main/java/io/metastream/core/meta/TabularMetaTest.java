@@ -8,7 +8,6 @@ import io.metastream.core.policy.TabularSoftmaxPolicy;
 import io.metastream.core.task.FrozenLake;
 import io.metastream.core.task.FrozenLakeMap;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -96,10 +95,5 @@ public final class TabularMetaTest {
             }
         }
         return mean;
-    }
-
-    @Override
-    public String toString() {
-        return "TabularMetaTest" + Arrays.toString(Method.values());
     }
 }
