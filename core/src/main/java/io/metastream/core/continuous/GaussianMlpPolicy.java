@@ -1,0 +1,233 @@
+package io.metastream.core.continuous;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * The continuous-control policy of BOMRL.md §Setup: π_θ(a|s) = N(a; μ_θ(s), diag σ²) with
+ * μ_θ a tanh MLP obsDim → hidden… → actDim and a state-independent learned ℓ = log σ ∈ R^{actDim}.
+ *
+ * <pre>
+ *   log π_θ(a|s) = Σ_j [ −½ ((a_j − μ_j(s)) / σ_j)² − ℓ_j − ½ log 2π ]
+ *   ∂/∂μ_j = (a_j − μ_j) / σ_j²,   ∂/∂ℓ_j = ((a_j − μ_j) / σ_j)² − 1
+ * </pre>
+ *
+ * <p>Flat parameter layout θ (length {@link #parameterCount()}): for each layer l = 0..L−1
+ * (L = hidden.length + 1), the weight matrix W_l row-major [out_l × in_l] at
+ * {@link #weightOffset(int)}, then its bias b_l [out_l] at {@link #biasOffset(int)}; finally
+ * log σ [actDim] at {@link #logStdOffset()}.
+ *
+ * <p>Observations and actions in batches are row-major {@code double[n * obsDim]} and
+ * {@code double[n * actDim]}. The architecture is immutable but the instance owns preallocated
+ * workspaces: not thread-safe, use one instance per thread.
+ */
+public final class GaussianMlpPolicy {
+
+    private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+    private final int obsDim;
+    private final int actDim;
+    private final int[] hidden;
+    private final TanhMlp mlp;
+    private final int logStdOffset;
+    private final int parameterCount;
+    private final double[] dMean;
+
+    public GaussianMlpPolicy(int obsDim, int[] hidden, int actDim) {
+        if (obsDim <= 0 || actDim <= 0) {
+            throw new IllegalArgumentException("obsDim and actDim must be positive, got " + obsDim + ", " + actDim);
+        }
+        this.obsDim = obsDim;
+        this.actDim = actDim;
+        this.hidden = hidden.clone();
+        int[] sizes = new int[hidden.length + 2];
+        sizes[0] = obsDim;
+        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+        sizes[sizes.length - 1] = actDim;
+        this.mlp = new TanhMlp(sizes);
+        this.logStdOffset = mlp.parameterCount();
+        this.parameterCount = logStdOffset + actDim;
+        this.dMean = new double[actDim];
+    }
+
+    /** A fresh policy with the same architecture (and its own workspaces). */
+    public GaussianMlpPolicy copy() {
+        return new GaussianMlpPolicy(obsDim, hidden, actDim);
+    }
+
+    public int obsDim() {
+        return obsDim;
+    }
+
+    public int actDim() {
+        return actDim;
+    }
+
+    public int[] hiddenSizes() {
+        return hidden.clone();
+    }
+
+    public int parameterCount() {
+        return parameterCount;
+    }
+
+    /** Number of layers L = hidden.length + 1 (the last is the linear output layer). */
+    public int layers() {
+        return mlp.layers();
+    }
+
+    public int weightOffset(int layer) {
+        return mlp.weightOffset(layer);
+    }
+
+    public int biasOffset(int layer) {
+        return mlp.biasOffset(layer);
+    }
+
+    public int logStdOffset() {
+        return logStdOffset;
+    }
+
+    /**
+     * Initial θ: weights Glorot-uniform, W ~ U(−√(6/(in+out)), +√(6/(in+out))), the output layer's
+     * weights further multiplied by {@code outputScale} (e.g. 0.01, so μ ≈ 0 at start); biases 0;
+     * log σ = {@code initLogStd} (e.g. −0.7). Deterministic given the generator's state.
+     */
+    public double[] initialParameters(SplittableRandom rng, double initLogStd, double outputScale) {
+        if (!Double.isFinite(initLogStd) || !Double.isFinite(outputScale)) {
+            throw new IllegalArgumentException("initLogStd and outputScale must be finite, got " + initLogStd + ", " + outputScale);
+        }
+        double[] theta = new double[parameterCount];
+        int layers = mlp.layers();
+        for (int l = 0; l < layers; l++) {
+            int in = mlp.size(l);
+            int out = mlp.size(l + 1);
+            double limit = Math.sqrt(6.0 / (in + out)) * (l == layers - 1 ? outputScale : 1);
+            int w = mlp.weightOffset(l);
+            for (int k = 0; k < in * out; k++) {
+                theta[w + k] = limit * (2 * rng.nextDouble() - 1);
+            }
+        }
+        Arrays.fill(theta, logStdOffset, parameterCount, initLogStd);
+        return theta;
+    }
+
+    /** μ_θ(s) into {@code out[0 .. actDim)}. */
+    public void mean(double[] theta, double[] obs, double[] out) {
+        checkTheta(theta);
+        System.arraycopy(mlp.forward(theta, obs, 0), 0, out, 0, actDim);
+    }
+
+    /** μ_θ(s) as a new array. */
+    public double[] mean(double[] theta, double[] obs) {
+        double[] out = new double[actDim];
+        mean(theta, obs, out);
+        return out;
+    }
+
+    /** log π_θ(a|s). */
+    public double logProb(double[] theta, double[] obs, double[] action) {
+        checkTheta(theta);
+        return logProbAt(theta, obs, 0, action, 0);
+    }
+
+    private double logProbAt(double[] theta, double[] obs, int obsOff, double[] action, int actOff) {
+        double[] mu = mlp.forward(theta, obs, obsOff);
+        double lp = 0;
+        for (int j = 0; j < actDim; j++) {
+            double ls = theta[logStdOffset + j];
+            double z = (action[actOff + j] - mu[j]) * Math.exp(-ls);
+            lp += -0.5 * z * z - ls - HALF_LOG_2PI;
+        }
+        return lp;
+    }
+
+    /** a = μ_θ(s) + σ ⊙ ε, ε ~ N(0, I) from {@code rng}, into {@code out[0 .. actDim)}. */
+    public void sample(double[] theta, double[] obs, RandomGenerator rng, double[] out) {
+        checkTheta(theta);
+        double[] mu = mlp.forward(theta, obs, 0);
+        for (int j = 0; j < actDim; j++) {
+            out[j] = mu[j] + Math.exp(theta[logStdOffset + j]) * rng.nextGaussian();
+        }
+    }
+
+    public double[] sample(double[] theta, double[] obs, RandomGenerator rng) {
+        double[] out = new double[actDim];
+        sample(theta, obs, rng, out);
+        return out;
+    }
+
+    /** out = ∇_θ log π_θ(a|s) (exact, by backpropagation); {@code out} is overwritten. */
+    public void gradLogProb(double[] theta, double[] obs, double[] action, double[] out) {
+        checkTheta(theta);
+        checkOut(out);
+        Arrays.fill(out, 0);
+        accumulateGradLogProb(theta, obs, 0, action, 0, 1, out);
+    }
+
+    /**
+     * The batched surrogate gradient out = ∇_θ Σ_i w_i log π_θ(a_i|s_i) over n rows
+     * ({@code obs} n × obsDim, {@code actions} n × actDim, {@code weights} n); overwritten.
+     */
+    public void surrogateGradient(double[] theta, double[] obs, double[] actions, double[] weights, int n, double[] out) {
+        checkTheta(theta);
+        checkOut(out);
+        checkBatch(obs, n);
+        if (actions.length < n * actDim || weights.length < n) {
+            throw new IllegalArgumentException("expected " + n + " actions of dim " + actDim + " and " + n + " weights, got "
+                    + actions.length + " action entries and " + weights.length + " weights");
+        }
+        Arrays.fill(out, 0);
+        for (int i = 0; i < n; i++) {
+            accumulateGradLogProb(theta, obs, i * obsDim, actions, i * actDim, weights[i], out);
+        }
+    }
+
+    /** Σ_i w_i log π_θ(a_i|s_i), the value matching {@link #surrogateGradient}. */
+    public double surrogate(double[] theta, double[] obs, double[] actions, double[] weights, int n) {
+        checkTheta(theta);
+        checkBatch(obs, n);
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += weights[i] * logProbAt(theta, obs, i * obsDim, actions, i * actDim);
+        }
+        return s;
+    }
+
+    private void accumulateGradLogProb(double[] theta, double[] obs, int obsOff, double[] action, int actOff, double w,
+                                       double[] out) {
+        double[] mu = mlp.forward(theta, obs, obsOff);
+        for (int j = 0; j < actDim; j++) {
+            double inv = Math.exp(-theta[logStdOffset + j]);
+            double z = (action[actOff + j] - mu[j]) * inv;
+            dMean[j] = w * z * inv;
+            out[logStdOffset + j] += w * (z * z - 1);
+        }
+        mlp.backward(theta, dMean, out);
+    }
+
+    /** The underlying mean network, for the KL and Fisher computations of this package. */
+    TanhMlp network() {
+        return mlp;
+    }
+
+    void checkTheta(double[] theta) {
+        if (theta.length != parameterCount) {
+            throw new IllegalArgumentException("expected θ of length " + parameterCount + ", got " + theta.length);
+        }
+    }
+
+    void checkOut(double[] out) {
+        if (out.length != parameterCount) {
+            throw new IllegalArgumentException("expected an output buffer of length " + parameterCount + ", got " + out.length);
+        }
+    }
+
+    void checkBatch(double[] obs, int n) {
+        if (n <= 0 || obs.length < n * obsDim) {
+            throw new IllegalArgumentException("expected n > 0 observations of dim " + obsDim + ", got n = " + n
+                    + " and " + obs.length + " entries");
+        }
+    }
+}
