@@ -1,0 +1,51 @@
+package io.metastream.mujoco.task;
+
+import io.metastream.core.task.TaskFamily;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * Running-direction families (d ∈ {−1, +1}). Following EXPERIMENTS.md, a meta-batch of n
+ * directions is the balanced sequence −1, +1, −1, +1, … (for n = 4 exactly the published
+ * [−1, 1, −1, 1]); {@code rng} is not consumed. The test and validation tasks are d = −1, +1.
+ */
+public record DirectionFamily(String name, Robot robot) implements TaskFamily<DirectionTask> {
+
+    /** {@code halfcheetah-dir}. */
+    public static DirectionFamily halfCheetahDir() {
+        return new DirectionFamily("halfcheetah-dir", Robot.HALF_CHEETAH);
+    }
+
+    /** {@code ant-dir}. */
+    public static DirectionFamily antDir() {
+        return new DirectionFamily("ant-dir", Robot.ANT);
+    }
+
+    @Override
+    public List<DirectionTask> sampleTasks(int n, RandomGenerator rng) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must be >= 0");
+        }
+        List<DirectionTask> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(i % 2 == 0 ? DirectionTask.BACKWARD : DirectionTask.FORWARD);
+        }
+        return out;
+    }
+
+    @Override
+    public List<DirectionTask> testTasks() {
+        return List.of(DirectionTask.BACKWARD, DirectionTask.FORWARD);
+    }
+
+    /** Same as {@link #testTasks()}. */
+    public List<DirectionTask> validationTasks() {
+        return testTasks();
+    }
+
+    /** A new episode environment (horizon 200) for {@code task} on the shared model. */
+    public LocomotionEnv<DirectionTask> newEnvironment(DirectionTask task) {
+        return new LocomotionEnv<>(robot, task, t -> LocomotionReward.direction(robot, t));
+    }
+}
