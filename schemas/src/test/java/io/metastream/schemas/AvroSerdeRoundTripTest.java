@@ -36,6 +36,13 @@ class AvroSerdeRoundTripTest {
   }
 
   @Test
+  void continuousMetaGradientRoundTripsWithItsTerms() {
+    TaskMetaGradient back = roundTrip(MetastreamSerdes.metaGradient(), Samples.continuousMetaGradient());
+    assertThat(back).isEqualTo(Samples.continuousMetaGradient());
+    assertThat(back.getContinuous().getStates()).containsExactly(0.1, -0.2, 0.3, 0.4);
+  }
+
+  @Test
   void metaGradientRoundTripsEqualIncludingNaN() {
     TaskMetaGradient back = roundTrip(MetastreamSerdes.metaGradient(), Samples.metaGradient());
     assertThat(back).isEqualTo(Samples.metaGradient());

@@ -51,6 +51,17 @@ final class Samples {
         .setCgResidual(1e-9).setKlAdaptedPrior(0.03).setPreReturn(0.2).setPostReturn(0.7).build();
   }
 
+  /** A continuous task's result: the hypergradient plus the TRPO meta-step's terms. */
+  static TaskMetaGradient continuousMetaGradient() {
+    return TaskMetaGradient.newBuilder(metaGradient())
+        .setContinuous(ContinuousTaskTerms.newBuilder()
+            .setAdaptedParams(List.of(0.5, -0.25, 0.125)).setCgSolution(List.of(1.0, 2.0, -3.0))
+            .setStateDim(2).setStates(List.of(0.1, -0.2, 0.3, 0.4))
+            .setObservationCount(2.0).setObservationMean(List.of(0.2, 0.1))
+            .setObservationM2(List.of(0.02, 0.36)).build())
+        .build();
+  }
+
   static MetricsRecord metrics() {
     return MetricsRecord.newBuilder()
         .setExperimentId("frozenlake-high").setRound(3).setKind("round-summary")

@@ -74,8 +74,10 @@ class SchemaCatalogTest {
     Schema changed = new Schema.Parser().parse(Trajectory.getClassSchema().toString()
         .replace("\"name\":\"workerId\"", "\"name\":\"workerName\""));
     Schema unreleased = Schema.createRecord("Brand", null, "io.metastream.schemas", false, List.of());
+    int latest = catalog.released(Trajectory.getClassSchema().getFullName()).stream()
+        .mapToInt(SchemaCatalog.Version::number).max().orElseThrow();
     assertThat(releaseProblems(catalog, List.of(changed, unreleased))).containsExactly(
-        "changed schema Trajectory: add v2.avsc to versions/ and the index",
+        "changed schema Trajectory: add v" + (latest + 1) + ".avsc to versions/ and the index",
         "new schema Brand: add v1.avsc to versions/Brand/ and the index");
   }
 

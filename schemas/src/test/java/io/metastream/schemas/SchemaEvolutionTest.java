@@ -43,7 +43,7 @@ class SchemaEvolutionTest {
   @Test
   void testCatalogHoldsV0BeforeReleasedV1() {
     assertThat(withV0.released("io.metastream.schemas.PolicyParams"))
-        .extracting(SchemaCatalog.Version::number).containsExactly(0, 1);
+        .extracting(SchemaCatalog.Version::number).containsExactly(0, 1, 2);
     assertThat(v0.getField("taskId")).isNull();
   }
 
@@ -74,6 +74,29 @@ class SchemaEvolutionTest {
     assertThat(generic).isInstanceOf(GenericData.Record.class);
     assertThat(MetastreamSerdes.trajectory().deserialize(writeGeneric(v1, (GenericRecord) generic)))
         .isEqualTo(Samples.trajectory());
+  }
+
+  @Test
+  void tabularRecordsWrittenBeforeTheContinuousFieldsReadWithTheirDefaults() throws IOException {
+    SchemaCatalog standard = SchemaCatalog.standard();
+    Schema trajectoryV1 = standard.released("io.metastream.schemas.Trajectory").get(0).schema();
+    Schema gradientV1 = standard.released("io.metastream.schemas.TaskMetaGradient").get(0).schema();
+    Schema policyV1 = standard.released("io.metastream.schemas.PolicyParams").get(0).schema();
+    assertThat(trajectoryV1.getField("continuationReturn")).isNull();
+    assertThat(gradientV1.getField("continuous")).isNull();
+    assertThat(policyV1.getField("observationMean")).isNull();
+
+    Trajectory t = MetastreamSerdes.trajectory().deserialize(writeGeneric(trajectoryV1,
+        (GenericRecord) GenericData.get().deepCopy(trajectoryV1, (Object) Samples.trajectory())));
+    assertThat(t.getContinuationReturn()).isEqualTo(0.0);
+    TaskMetaGradient g = MetastreamSerdes.metaGradient().deserialize(writeGeneric(gradientV1,
+        (GenericRecord) GenericData.get().deepCopy(gradientV1, (Object) Samples.metaGradient())));
+    assertThat(g).isEqualTo(Samples.metaGradient());
+    assertThat(g.getContinuous()).isNull();
+    PolicyParams p = MetastreamSerdes.policyParams().deserialize(writeGeneric(policyV1,
+        (GenericRecord) GenericData.get().deepCopy(policyV1, (Object) Samples.policyParams())));
+    assertThat(p.getObservationMean()).isEmpty();
+    assertThat(p.getObservationStd()).isEmpty();
   }
 
   @Test
