@@ -95,8 +95,9 @@ class SchemaEvolutionTest {
     assertThat(g.getContinuous()).isNull();
     PolicyParams p = MetastreamSerdes.policyParams().deserialize(writeGeneric(policyV1,
         (GenericRecord) GenericData.get().deepCopy(policyV1, (Object) Samples.policyParams())));
+    assertThat(p.getObservationCount()).isZero();
     assertThat(p.getObservationMean()).isEmpty();
-    assertThat(p.getObservationStd()).isEmpty();
+    assertThat(p.getObservationM2()).isEmpty();
   }
 
   @Test
