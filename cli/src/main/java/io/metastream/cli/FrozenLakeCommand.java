@@ -1,5 +1,8 @@
 package io.metastream.cli;
 
+import io.metastream.cli.plots.AdaptationCurve;
+import io.metastream.cli.plots.AdaptationPlot;
+import io.metastream.cli.plots.GapBoundPlot;
 import io.metastream.core.adapt.TabularAlgorithm;
 import io.metastream.core.meta.HypergradientKind;
 import io.metastream.core.meta.TabularExperimentConfig;
@@ -20,8 +23,8 @@ import java.util.concurrent.Future;
 
 /**
  * {@code metastream frozenlake}: the Frozen Lake reproduction of the paper through the in-process
- * reference loop, over N seeds, writing {@code meta-test.csv}, {@code gap-bound.csv} and
- * {@code benchmark.txt} into the run directory.
+ * reference loop, over N seeds, writing {@code meta-test.csv}, {@code gap-bound.csv},
+ * {@code benchmark.txt} and the plots {@code adaptation.png} and {@code gap-bound.png} into the run directory.
  */
 @Command(name = "frozenlake", mixinStandardHelpOptions = true,
         description = "Reproduce the paper's Frozen Lake results (meta-training + meta-test + optimality-gap bound)"
@@ -101,9 +104,14 @@ final class FrozenLakeCommand implements Callable<Integer> {
         report.writeCsv(dir.resolve("meta-test.csv"));
         report.writeGapCsv(dir.resolve("gap-bound.csv"));
         report.writeBenchmark(dir.resolve("benchmark.txt"), (System.nanoTime() - start) / 1e9, threads);
+        List<Path> written = new ArrayList<>(List.of(dir.resolve("meta-test.csv"), dir.resolve("gap-bound.csv"),
+                dir.resolve("benchmark.txt")));
+        written.add(AdaptationPlot.write(AdaptationCurve.readCsv(dir.resolve("meta-test.csv"), null, null),
+                PaperReference.CURVES, dir.resolve("adaptation.png")));
+        GapBoundPlot.write(GapBoundPlot.readCsv(dir.resolve("gap-bound.csv")), PaperReference.GAP_BOUND,
+                dir.resolve("gap-bound.png")).ifPresent(written::add);
         report.print(System.out);
-        System.out.printf(Locale.ROOT, "Wrote %s, %s, %s%n", dir.resolve("meta-test.csv"), dir.resolve("gap-bound.csv"),
-                dir.resolve("benchmark.txt"));
+        System.out.printf(Locale.ROOT, "Wrote %s%n", String.join(", ", written.stream().map(Path::toString).toList()));
         return 0;
     }
 

@@ -1,6 +1,9 @@
 package io.metastream.cli;
 
 import io.metastream.broker.EmbeddedKafkaBroker;
+import io.metastream.cli.plots.AdaptationCurve;
+import io.metastream.cli.plots.AdaptationPlot;
+import io.metastream.cli.plots.ProgressPlot;
 import io.metastream.core.meta.TabularExperimentConfig;
 import io.metastream.core.meta.TabularMetaTest;
 import io.metastream.core.task.FrozenLakeFamily;
@@ -26,7 +29,8 @@ import java.util.Map;
 /**
  * What {@code demo}, {@code run} and {@code trainer} share: start the roles, train with progress
  * lines, and print and write the meta-test of the trained meta-prior into the run directory
- * ({@code progress.csv}, {@code meta-test.csv}, {@code config.txt}).
+ * ({@code progress.csv}, {@code meta-test.csv}, {@code config.txt}, and the plots {@code progress.png}
+ * and {@code adaptation.png}).
  */
 final class RunSession {
 
@@ -90,6 +94,13 @@ final class RunSession {
             pipelineEval = trainer.evaluate(iterations, phi);
         }
         metaTest(exp, phi, pipelineEval, dir, out);
+        String alg = exp.alg().name().toLowerCase(Locale.ROOT);
+        Path progressPng = ProgressPlot.write(dir.resolve("progress.csv"), ef.experimentId() + ", " + exp.family() + ", " + alg,
+                dir.resolve("progress.png"));
+        Path adaptationPng = AdaptationPlot.write(AdaptationCurve.readCsv(dir.resolve("meta-test.csv"), exp.family(), alg),
+                PaperReference.CURVES, dir.resolve("adaptation.png"));
+        out.printf("Wrote %s, %s, %s, %s, %s%n", dir.resolve("config.txt"), dir.resolve("progress.csv"),
+                dir.resolve("meta-test.csv"), progressPng, adaptationPng);
         return phi;
     }
 
