@@ -27,6 +27,18 @@ public final class ConjugateGradient {
 
     /** Approximately solves A x = b; throws if A is found not positive definite along a search direction. */
     public static Result solve(LinearOperator a, double[] b, int iterations, double tolerance) {
+        return solve(a, b, iterations, tolerance, false);
+    }
+
+    /**
+     * As {@link #solve(LinearOperator, double[], int, double)}, but with {@code truncateOnNegativeCurvature}
+     * a search direction with pᵀAp ≤ 0 ends the iteration and the current iterate is returned (truncated
+     * CG, as in Steihaug's method; {@link Result#iterations()} then counts the completed steps, and x = 0
+     * if the first direction already fails) instead of throwing. For operators that may be indefinite,
+     * such as the lower level's Hessian away from its minimum.
+     */
+    public static Result solve(LinearOperator a, double[] b, int iterations, double tolerance,
+                               boolean truncateOnNegativeCurvature) {
         if (iterations < 0 || !(tolerance >= 0)) {
             throw new IllegalArgumentException("need iterations ≥ 0 and tolerance ≥ 0, got " + iterations + ", " + tolerance);
         }
@@ -41,6 +53,9 @@ public final class ConjugateGradient {
             a.apply(p, ap);
             double pAp = dot(p, ap);
             if (!(pAp > 0)) {
+                if (truncateOnNegativeCurvature) {
+                    break;
+                }
                 throw new ArithmeticException("operator is not positive definite: pᵀAp = " + pAp + " at iteration " + k);
             }
             double alpha = rr / pAp;

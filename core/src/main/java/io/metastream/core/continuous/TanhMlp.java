@@ -75,6 +75,16 @@ final class TanhMlp {
         return parameterCount;
     }
 
+    /** a_l of the last {@link #forward} (the workspace itself: read-only). */
+    double[] activation(int layer) {
+        return act[layer];
+    }
+
+    /** ȧ_l of the last {@link #jvp} (the workspace itself: read-only). */
+    double[] tangentActivation(int layer) {
+        return tangent[layer];
+    }
+
     /** Evaluates the network at {@code x[xOff .. xOff + sizes[0])}; returns the (workspace) output a_L. */
     double[] forward(double[] theta, double[] x, int xOff) {
         System.arraycopy(x, xOff, act[0], 0, sizes[0]);

@@ -26,7 +26,8 @@ import io.metastream.core.adapt.TabularAlgorithm;
 public record TabularExperimentConfig(String family, TabularAlgorithm alg, double lambdaTrain, double lambdaTest,
                                       int iterations, int tasksPerIteration, int episodes, double sarsaStep, int sarsaSweeps,
                                       double metaLearningRate, String optimizer, double phiInit,
-                                      HypergradientKind hypergradient, int testSteps, double pgStepSize, long seed) {
+                                      HypergradientKind hypergradient, int testSteps, double pgStepSize, long seed)
+        implements MetaExperiment {
 
     public TabularExperimentConfig {
         positive("lambda-train", lambdaTrain);

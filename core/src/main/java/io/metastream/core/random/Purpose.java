@@ -12,7 +12,9 @@ public enum Purpose {
     EVAL(4),
     BASELINE_RANDOM_INIT(5),
     BASELINE_POLICY_GRADIENT(6),
-    MAP_GENERATION(7);
+    MAP_GENERATION(7),
+    /** The initial parameters φ₀ of a continuous policy (Glorot draws). */
+    POLICY_INIT(8);
 
     private final long code;
 

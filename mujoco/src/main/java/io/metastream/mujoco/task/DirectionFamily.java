@@ -1,6 +1,6 @@
 package io.metastream.mujoco.task;
 
-import io.metastream.core.task.TaskFamily;
+import io.metastream.core.task.ContinuousTaskFamily;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -9,8 +9,9 @@ import java.util.random.RandomGenerator;
  * Running-direction families (d ∈ {−1, +1}). Following EXPERIMENTS.md, a meta-batch of n
  * directions is the balanced sequence −1, +1, −1, +1, … (for n = 4 exactly the published
  * [−1, 1, −1, 1]); {@code rng} is not consumed. The test and validation tasks are d = −1, +1.
+ * Task specs are {@code NAME:D}, e.g. {@code ant-dir:-1}. Environments hold native memory: close them.
  */
-public record DirectionFamily(String name, Robot robot) implements TaskFamily<DirectionTask> {
+public record DirectionFamily(String name, Robot robot) implements ContinuousTaskFamily<DirectionTask> {
 
     /** {@code halfcheetah-dir}. */
     public static DirectionFamily halfCheetahDir() {
@@ -40,12 +41,52 @@ public record DirectionFamily(String name, Robot robot) implements TaskFamily<Di
     }
 
     /** Same as {@link #testTasks()}. */
+    @Override
     public List<DirectionTask> validationTasks() {
         return testTasks();
     }
 
     /** A new episode environment (horizon 200) for {@code task} on the shared model. */
     public LocomotionEnv<DirectionTask> newEnvironment(DirectionTask task) {
-        return new LocomotionEnv<>(robot, task, t -> LocomotionReward.direction(robot, t));
+        return newEnvironment(task, LocomotionEnv.HORIZON);
+    }
+
+    /** A new environment truncating after {@code horizon} steps; the caller closes it. */
+    @Override
+    public LocomotionEnv<DirectionTask> newEnvironment(DirectionTask task, int horizon) {
+        return new LocomotionEnv<>(robot, robot.newMujocoEnv(), task, t -> LocomotionReward.direction(robot, t), horizon);
+    }
+
+    @Override
+    public int obsDim() {
+        return robot.observationSize();
+    }
+
+    @Override
+    public int actDim() {
+        return robot.actionSize();
+    }
+
+    @Override
+    public int defaultHorizon() {
+        return LocomotionEnv.HORIZON;
+    }
+
+    @Override
+    public String spec(DirectionTask task) {
+        return name + ":" + task.direction();
+    }
+
+    @Override
+    public DirectionTask parse(String spec) {
+        String prefix = name + ":";
+        if (!spec.startsWith(prefix)) {
+            throw new IllegalArgumentException("task spec must be '" + prefix + "-1' or '" + prefix + "1', got '" + spec + "'");
+        }
+        try {
+            return new DirectionTask(Integer.parseInt(spec.substring(prefix.length())));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("task spec must be '" + prefix + "-1' or '" + prefix + "1', got '" + spec + "'", e);
+        }
     }
 }

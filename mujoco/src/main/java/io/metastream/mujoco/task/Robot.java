@@ -8,20 +8,38 @@ import io.metastream.mujoco.MujocoModel;
  */
 public enum Robot {
     /** Planar half-cheetah: reward −0.05‖a‖² control cost, no alive bonus; obs excludes root x. */
-    HALF_CHEETAH(MujocoModel.HALF_CHEETAH, 1, 0.05, 0.0),
+    HALF_CHEETAH(MujocoModel.HALF_CHEETAH, 1, 0.05, 0.0, 17, 6),
     /** Ant: reward + 0.05 + 1 bonus, −0.005‖a‖² control cost; obs excludes root x and y. */
-    ANT(MujocoModel.ANT, 2, 0.005, 0.05 + 1.0);
+    ANT(MujocoModel.ANT, 2, 0.005, 0.05 + 1.0, 27, 8);
 
     private final String resource;
     private final int excludedRootCoordinates;
     private final double controlCostWeight;
     private final double bonus;
+    private final int observationSize;
+    private final int actionSize;
 
-    Robot(String resource, int excludedRootCoordinates, double controlCostWeight, double bonus) {
+    Robot(String resource, int excludedRootCoordinates, double controlCostWeight, double bonus, int observationSize,
+          int actionSize) {
         this.resource = resource;
         this.excludedRootCoordinates = excludedRootCoordinates;
         this.controlCostWeight = controlCostWeight;
         this.bonus = bonus;
+        this.observationSize = observationSize;
+        this.actionSize = actionSize;
+    }
+
+    /**
+     * Observation length nq − excluded root coordinates + nv of the bundled model (half-cheetah
+     * 9 − 1 + 9 = 17, ant 15 − 2 + 14 = 27), known without loading the native library.
+     */
+    public int observationSize() {
+        return observationSize;
+    }
+
+    /** Number of actuators nu of the bundled model (half-cheetah 6, ant 8). */
+    public int actionSize() {
+        return actionSize;
     }
 
     /** The model resource name. */

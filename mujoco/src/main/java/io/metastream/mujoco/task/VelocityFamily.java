@@ -1,6 +1,6 @@
 package io.metastream.mujoco.task;
 
-import io.metastream.core.task.TaskFamily;
+import io.metastream.core.task.ContinuousTaskFamily;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -8,10 +8,12 @@ import java.util.random.RandomGenerator;
 /**
  * Target-velocity families: training goals v_goal ~ U[0, maxVelocity), test goals
  * 0.1, 0.2, … (EXPERIMENTS.md). HalfCheetah-Vel: U[0, 2], test 0.1..1.9 (19 goals);
- * Ant-Vel: U[0, 3], test 0.1..2.9 (29 goals).
+ * Ant-Vel: U[0, 3], test 0.1..2.9 (29 goals). Task specs are {@code NAME:VGOAL}, e.g.
+ * {@code halfcheetah-vel:1.5}, with {@link Double#toString} so that they parse back exactly.
+ * Environments hold native memory: close them.
  */
 public record VelocityFamily(String name, Robot robot, double maxVelocity, List<VelocityTask> testTasks,
-                             List<VelocityTask> validationTasks) implements TaskFamily<VelocityTask> {
+                             List<VelocityTask> validationTasks) implements ContinuousTaskFamily<VelocityTask> {
 
     public VelocityFamily {
         testTasks = List.copyOf(testTasks);
@@ -44,7 +46,46 @@ public record VelocityFamily(String name, Robot robot, double maxVelocity, List<
 
     /** A new episode environment (horizon 200) for {@code task} on the shared model. */
     public LocomotionEnv<VelocityTask> newEnvironment(VelocityTask task) {
-        return new LocomotionEnv<>(robot, task, t -> LocomotionReward.velocity(robot, t));
+        return newEnvironment(task, LocomotionEnv.HORIZON);
+    }
+
+    /** A new environment truncating after {@code horizon} steps; the caller closes it. */
+    @Override
+    public LocomotionEnv<VelocityTask> newEnvironment(VelocityTask task, int horizon) {
+        return new LocomotionEnv<>(robot, robot.newMujocoEnv(), task, t -> LocomotionReward.velocity(robot, t), horizon);
+    }
+
+    @Override
+    public int obsDim() {
+        return robot.observationSize();
+    }
+
+    @Override
+    public int actDim() {
+        return robot.actionSize();
+    }
+
+    @Override
+    public int defaultHorizon() {
+        return LocomotionEnv.HORIZON;
+    }
+
+    @Override
+    public String spec(VelocityTask task) {
+        return name + ":" + task.goalVelocity();
+    }
+
+    @Override
+    public VelocityTask parse(String spec) {
+        String prefix = name + ":";
+        if (!spec.startsWith(prefix)) {
+            throw new IllegalArgumentException("task spec must be '" + prefix + "VGOAL', got '" + spec + "'");
+        }
+        try {
+            return new VelocityTask(Double.parseDouble(spec.substring(prefix.length())));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("task spec must be '" + prefix + "VGOAL', got '" + spec + "'", e);
+        }
     }
 
     private static List<VelocityTask> tenths(int from, int to) {

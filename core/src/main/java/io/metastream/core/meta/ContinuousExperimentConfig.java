@@ -1,0 +1,208 @@
+package io.metastream.core.meta;
+
+import io.metastream.core.continuous.ContinuousAlgorithm;
+import io.metastream.core.continuous.HypergradientConfig;
+import io.metastream.core.continuous.LowerLevelConfig;
+import io.metastream.core.continuous.TrpoStep;
+
+import java.util.Arrays;
+
+/**
+ * Everything that defines a continuous BO-MRL experiment (EXPERIMENTS.md §MuJoCo locomotion, and
+ * the small point-navigation setting for CI). Validated at construction; an invalid value names its key.
+ *
+ * @param family            task family name ({@code pointnav}, {@code halfcheetah-vel}, …)
+ * @param algorithm         within-task algorithm (the proximity D)
+ * @param hidden            hidden layer widths of the tanh MLP (e.g. 128, 128)
+ * @param initLogStd        initial log σ (−0.7)
+ * @param outputScale       scale of the output layer's initial weights (0.01, so μ ≈ 0 at start)
+ * @param lambda            λ of the lower level (0.5)
+ * @param innerSteps        Adam steps of the lower level (50)
+ * @param innerLearningRate Adam step size of the lower level (1e-3)
+ * @param innerMaxKl        early stop of the lower level on mean KL (3)
+ * @param preRollouts       PRE rollouts per task, also per meta-test step (20; 40 for Ant-Dir)
+ * @param postRollouts      POST rollouts per task for the hypergradient's policy gradient (100)
+ * @param tasksPerIteration tasks per meta-batch (10 velocity, 4 direction)
+ * @param gamma             discount of the Monte-Carlo returns (0.995)
+ * @param horizon           H, steps per trajectory (200)
+ * @param continuation      C, steps of the bootstrap continuation rollout (0 disables it)
+ * @param cgIterations      CG iterations of the hypergradient solve (10)
+ * @param cgDamping         Tikhonov damping of the hypergradient solve
+ * @param metaMaxKl         TRPO trust region of the meta-update (0.01 velocity, 0.03 direction)
+ * @param iterations        meta-training iterations (500)
+ * @param testSteps         meta-test adaptation steps (0..testSteps are reported; 3)
+ * @param evalEpisodes      episodes of each meta-test evaluation (deterministic and stochastic)
+ * @param fisherStates      per-task cap on the PRE states kept for the meta-step's Fisher and line search
+ * @param normalizeObservations whether the policy sees running-normalised observations
+ * @param seed              the experiment seed every random draw derives from
+ */
+public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algorithm, int[] hidden, double initLogStd,
+                                         double outputScale, double lambda, int innerSteps, double innerLearningRate,
+                                         double innerMaxKl, int preRollouts, int postRollouts, int tasksPerIteration,
+                                         double gamma, int horizon, int continuation, int cgIterations, double cgDamping,
+                                         double metaMaxKl, int iterations, int testSteps, int evalEpisodes,
+                                         int fisherStates, boolean normalizeObservations, long seed)
+        implements MetaExperiment {
+
+    public ContinuousExperimentConfig {
+        if (family == null || family.isBlank()) {
+            throw new IllegalArgumentException("family must be a non-empty name, got '" + family + "'");
+        }
+        if (algorithm == null) {
+            throw new IllegalArgumentException("algorithm must be set");
+        }
+        hidden = hidden.clone();
+        for (int h : hidden) {
+            positive("hidden", h);
+        }
+        finite("init-log-std", initLogStd);
+        positive("output-scale", outputScale);
+        positive("lambda", lambda);
+        nonNegative("inner-steps", innerSteps);
+        positive("inner-learning-rate", innerLearningRate);
+        if (!(innerMaxKl > 0)) {
+            throw new IllegalArgumentException("inner-max-kl must be positive (or Infinity), got " + innerMaxKl);
+        }
+        positive("pre-rollouts", preRollouts);
+        positive("post-rollouts", postRollouts);
+        positive("tasks-per-iteration", tasksPerIteration);
+        if (!(gamma > 0 && gamma <= 1)) {
+            throw new IllegalArgumentException("gamma must be in (0, 1], got " + gamma);
+        }
+        positive("horizon", horizon);
+        nonNegative("continuation", continuation);
+        positive("cg-iterations", cgIterations);
+        if (!(cgDamping >= 0) || !Double.isFinite(cgDamping)) {
+            throw new IllegalArgumentException("cg-damping must be >= 0 and finite, got " + cgDamping);
+        }
+        positive("meta-max-kl", metaMaxKl);
+        positive("iterations", iterations);
+        nonNegative("test-steps", testSteps);
+        positive("eval-episodes", evalEpisodes);
+        positive("fisher-states", fisherStates);
+    }
+
+    /**
+     * The paper's setting for a MuJoCo family (EXPERIMENTS.md): MLP 128-128, log σ −0.7, λ 0.5,
+     * 50 Adam steps at 1e-3, 20 PRE rollouts (40 Ant-Dir), 100 POST, 10 tasks (velocity) or 4
+     * (direction), γ 0.995, horizon 200, CG 10, TRPO max_kl 0.01 / 0.03, 500 iterations, meta-test
+     * 0..3 steps. Our choices where the paper is silent: continuation C = 100 steps, 10 evaluation
+     * episodes, at most 2000 Fisher states per task.
+     */
+    public static ContinuousExperimentConfig paper(String family, ContinuousAlgorithm algorithm, long seed) {
+        boolean direction = switch (family) {
+            case "halfcheetah-vel", "ant-vel" -> false;
+            case "halfcheetah-dir", "ant-dir" -> true;
+            default -> throw new IllegalArgumentException("family must be one of halfcheetah-vel, halfcheetah-dir, ant-vel, "
+                    + "ant-dir, got '" + family + "'");
+        };
+        LowerLevelConfig low = LowerLevelConfig.paper(algorithm);
+        HypergradientConfig hyper = HypergradientConfig.paper();
+        return new ContinuousExperimentConfig(family, algorithm, new int[] {128, 128}, -0.7, 0.01, low.lambda(),
+                low.steps(), low.learningRate(), low.maxKl(), family.equals("ant-dir") ? 40 : 20, 100,
+                direction ? 4 : 10, 0.995, 200, 100, hyper.cgIterations(), hyper.cgDamping(), direction ? 0.03 : 0.01,
+                500, 3, 10, 2000, true, seed);
+    }
+
+    /**
+     * A CI-sized point-navigation setting (family {@code pointnav}): MLP 16-16, horizon 20 with a
+     * 10-step continuation, 8 tasks per iteration, 20 PRE / 100 POST rollouts, 15 iterations, meta-test
+     * 0..3 steps over 4 evaluation episodes. Everything else is the paper's velocity setting: λ 0.5,
+     * log σ −0.7, 50 inner Adam steps at 1e-3 with the KL stop at 3, γ 0.995, CG 10, meta max_kl 0.01.
+     * Horizon 20 (not MAML's 100) because every goal is reachable within 5 steps at the speed limit
+     * and the lower-level solve's cost is linear in the PRE rows.
+     */
+    public static ContinuousExperimentConfig pointNav(ContinuousAlgorithm algorithm, long seed) {
+        LowerLevelConfig low = LowerLevelConfig.paper(algorithm);
+        HypergradientConfig hyper = HypergradientConfig.paper();
+        return new ContinuousExperimentConfig("pointnav", algorithm, new int[] {16, 16}, -0.7, 0.01, low.lambda(),
+                low.steps(), low.learningRate(), low.maxKl(), 20, 100, 8, 0.995, 20, 10, hyper.cgIterations(),
+                hyper.cgDamping(), 0.01, 15, 3, 4, 2000, true, seed);
+    }
+
+    @Override
+    public int[] hidden() {
+        return hidden.clone();
+    }
+
+    /** The lower level's settings. */
+    public LowerLevelConfig lowerLevel() {
+        return new LowerLevelConfig(algorithm, lambda, innerSteps, innerLearningRate, innerMaxKl);
+    }
+
+    /** The hypergradient's CG settings. */
+    public HypergradientConfig hypergradient() {
+        return new HypergradientConfig(cgIterations, cgDamping);
+    }
+
+    /** The meta-update's TRPO settings (spec defaults with {@link #metaMaxKl}). */
+    public TrpoStep.Config trpo() {
+        return TrpoStep.Config.defaults(metaMaxKl);
+    }
+
+    public ContinuousExperimentConfig withSeed(long newSeed) {
+        return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
+                innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
+                cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates,
+                normalizeObservations, newSeed);
+    }
+
+    public ContinuousExperimentConfig withIterations(int n) {
+        return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
+                innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
+                cgIterations, cgDamping, metaMaxKl, n, testSteps, evalEpisodes, fisherStates, normalizeObservations, seed);
+    }
+
+    public ContinuousExperimentConfig withTestSteps(int k) {
+        return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
+                innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
+                cgIterations, cgDamping, metaMaxKl, iterations, k, evalEpisodes, fisherStates, normalizeObservations, seed);
+    }
+
+    public ContinuousExperimentConfig withFisherStates(int cap) {
+        return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
+                innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
+                cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, cap, normalizeObservations, seed);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ContinuousExperimentConfig c && toString().equals(c.toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ContinuousExperimentConfig[family=" + family + ", algorithm=" + algorithm + ", hidden="
+                + Arrays.toString(hidden) + ", initLogStd=" + initLogStd + ", outputScale=" + outputScale + ", lambda="
+                + lambda + ", innerSteps=" + innerSteps + ", innerLearningRate=" + innerLearningRate + ", innerMaxKl="
+                + innerMaxKl + ", preRollouts=" + preRollouts + ", postRollouts=" + postRollouts + ", tasksPerIteration="
+                + tasksPerIteration + ", gamma=" + gamma + ", horizon=" + horizon + ", continuation=" + continuation
+                + ", cgIterations=" + cgIterations + ", cgDamping=" + cgDamping + ", metaMaxKl=" + metaMaxKl
+                + ", iterations=" + iterations + ", testSteps=" + testSteps + ", evalEpisodes=" + evalEpisodes
+                + ", fisherStates=" + fisherStates + ", normalizeObservations=" + normalizeObservations + ", seed=" + seed
+                + "]";
+    }
+
+    private static void positive(String key, double v) {
+        if (!(v > 0) || !Double.isFinite(v)) {
+            throw new IllegalArgumentException(key + " must be positive, got " + v);
+        }
+    }
+
+    private static void nonNegative(String key, int v) {
+        if (v < 0) {
+            throw new IllegalArgumentException(key + " must be >= 0, got " + v);
+        }
+    }
+
+    private static void finite(String key, double v) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException(key + " must be finite, got " + v);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.metastream.core.meta;
+
+import io.metastream.core.continuous.ContinuousBatch;
+import io.metastream.core.continuous.ContinuousLowerLevel;
+import io.metastream.core.estimate.ContinuousRollouts;
+import io.metastream.core.estimate.ContinuousTrajectory;
+import io.metastream.core.estimate.ObservationNormalizer;
+import io.metastream.core.estimate.RunningMoments;
+import io.metastream.core.linalg.Dense;
+import io.metastream.core.random.Purpose;
+import io.metastream.core.random.Seeds;
+import io.metastream.core.task.ContinuousTaskFamily;
+import io.metastream.core.task.TaskEnvironment;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The in-process reference loop of continuous BO-MRL (synchronous: the paper's algorithm). Each
+ * iteration r draws its tasks with {@code Seeds.rng(seed, TASK_SAMPLING, r)}; for slot k it collects
+ * PRE rollouts with π_φ (collection seed (PRE, r, k)), adapts θ*, collects POST rollouts with π_θ*
+ * (seed {@link TabularBoMrl#postSeed} of the PRE seed) and computes the task's result
+ * ({@link ContinuousBoMrl#taskResult}); then one TRPO meta-step on the slot-ordered results, and the
+ * observation moments absorb the round's PRE moments in slot order (the normaliser of round r is
+ * that of rounds 0..r−1; round 0 uses the identity).
+ */
+public final class ContinuousMetaTrainer<T> {
+
+    /**
+     * Progress of one meta-iteration (means over the meta-batch).
+     *
+     * @param preReturn    mean undiscounted return of the PRE rollouts (π_φ)
+     * @param postReturn   mean undiscounted return of the POST rollouts (π_θ*)
+     * @param gradientNorm ‖mean_τ metaGradient_τ‖₂
+     * @param cgResidual   mean hypergradient CG residual
+     * @param klAdapted    mean KL(π_θ* ‖ π_φ) over PRE states
+     * @param innerSteps   mean Adam steps taken by the lower level (fewer when it stopped early)
+     * @param trpoAccepted whether the meta line search accepted a step
+     * @param trpoHalvings halvings of the accepted step (maxHalvings when rejected)
+     * @param trpoKl       KL(π_φold ‖ π_φnew) of the meta-step
+     * @param phi          φ after the step
+     */
+    public record IterationStats(int iteration, double preReturn, double postReturn, double gradientNorm,
+                                 double cgResidual, double klAdapted, double innerSteps, boolean trpoAccepted,
+                                 int trpoHalvings, double trpoKl, double[] phi) {
+    }
+
+    /** The trained meta-prior, the untrained φ₀, the final normaliser's moments and the history. */
+    public record Result(double[] phi, double[] initialPhi, RunningMoments moments, ObservationNormalizer normalizer,
+                         List<IterationStats> history) {
+    }
+
+    private final ContinuousExperimentConfig config;
+    private final ContinuousTaskFamily<T> family;
+
+    public ContinuousMetaTrainer(ContinuousExperimentConfig config, ContinuousTaskFamily<T> family) {
+        if (!config.family().equals(family.name())) {
+            throw new IllegalArgumentException("config is for family '" + config.family() + "' but the family is '"
+                    + family.name() + "'");
+        }
+        this.config = config;
+        this.family = family;
+    }
+
+    /** The tasks of iteration {@code round}. */
+    public static <T> List<T> tasksOf(ContinuousExperimentConfig config, ContinuousTaskFamily<T> family, int round) {
+        return family.sampleTasks(config.tasksPerIteration(), Seeds.rng(config.seed(), Purpose.TASK_SAMPLING.code(), round));
+    }
+
+    public Result train(Consumer<IterationStats> progress) {
+        ContinuousBoMrl bomrl = new ContinuousBoMrl(config, family.obsDim(), family.actDim());
+        ContinuousRollouts rollouts = bomrl.trainingRollouts();
+        double[] phi0 = bomrl.initialPhi();
+        double[] phi = phi0.clone();
+        RunningMoments moments = RunningMoments.empty(family.obsDim());
+        List<IterationStats> history = new ArrayList<>();
+        for (int round = 0; round < config.iterations(); round++) {
+            ObservationNormalizer normalizer = bomrl.normalizer(moments);
+            List<T> tasks = tasksOf(config, family, round);
+            List<ContinuousBoMrl.TaskResult> results = new ArrayList<>(tasks.size());
+            double innerSteps = 0;
+            for (int slot = 0; slot < tasks.size(); slot++) {
+                TaskEnvironment<T, double[], double[]> env = family.newEnvironment(tasks.get(slot),
+                        rollouts.environmentHorizon());
+                try {
+                    long preSeed = TabularBoMrl.collectionSeed(config.seed(), Purpose.PRE, round, slot);
+                    List<ContinuousTrajectory> pre = rollouts.collect(env, phi, normalizer, preSeed, 0,
+                            config.preRollouts(), ContinuousRollouts.Mode.STOCHASTIC);
+                    ContinuousBatch preBatch = bomrl.estimate(pre, normalizer);
+                    ContinuousLowerLevel.Solution adapted = bomrl.adapt(phi, preBatch);
+                    List<ContinuousTrajectory> post = rollouts.collect(env, adapted.theta(), normalizer,
+                            TabularBoMrl.postSeed(preSeed), 0, config.postRollouts(), ContinuousRollouts.Mode.STOCHASTIC);
+                    results.add(bomrl.taskResult(phi, adapted.theta(), pre, post, normalizer));
+                    innerSteps += (double) adapted.steps() / tasks.size();
+                } finally {
+                    ContinuousTaskFamily.close(env);
+                }
+            }
+            ContinuousBoMrl.MetaUpdate update = bomrl.metaUpdate(phi, results);
+            phi = update.phi();
+            moments = ContinuousBoMrl.mergeMoments(moments, results);
+            IterationStats stats = new IterationStats(round, mean(results, ContinuousBoMrl.TaskResult::preReturn),
+                    mean(results, ContinuousBoMrl.TaskResult::postReturn), Dense.norm(update.meanMetaGradient()),
+                    mean(results, ContinuousBoMrl.TaskResult::cgResidual), mean(results, ContinuousBoMrl.TaskResult::klAdaptedPrior),
+                    innerSteps, update.trpo().accepted(), update.trpo().halvings(), update.trpo().kl(), phi.clone());
+            history.add(stats);
+            progress.accept(stats);
+        }
+        return new Result(phi, phi0, moments, bomrl.normalizer(moments), history);
+    }
+
+    private static double mean(List<ContinuousBoMrl.TaskResult> results,
+                               java.util.function.ToDoubleFunction<ContinuousBoMrl.TaskResult> f) {
+        double s = 0;
+        for (ContinuousBoMrl.TaskResult r : results) {
+            s += f.applyAsDouble(r);
+        }
+        return s / results.size();
+    }
+}
