@@ -5,16 +5,16 @@ import io.metastream.schemas.PolicyParams;
 import java.util.List;
 
 /**
- * A policy a worker can roll out, decoded once from its {@link PolicyParams} record and then shared
+ * A tabular policy a worker can roll out, decoded once from its {@link PolicyParams} record and then shared
  * (read-only) by every episode that uses it.
  *
  * @param policyId key of the record on the policies topic
  * @param version meta-prior version the policy descends from (copied into each trajectory)
  * @param policy the tabular softmax policy π_θ, θ row-major over {@code shape = [|S|, |A|]}
  */
-public record BehaviourPolicy(String policyId, long version, TabularSoftmaxPolicy policy) {
+public record BehaviourPolicy(String policyId, long version, TabularSoftmaxPolicy policy) implements RolloutPolicy {
 
-  /** The only {@code policyType} workers understand so far. */
+  /** The {@code policyType} of a tabular softmax policy. */
   public static final String TABULAR_SOFTMAX = "tabular-softmax";
 
   /**

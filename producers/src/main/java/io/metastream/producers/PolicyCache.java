@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.PartitionInfo;
@@ -21,8 +22,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The worker's view of the compacted policies topic: a consumer outside any group, assigned every
- * partition and started from the beginning, feeds a map from policy id to {@link BehaviourPolicy}
- * on its own thread. {@link #await} gives a policy at once when known, or when it arrives.
+ * partition and started from the beginning, feeds a map from policy id to {@link RolloutPolicy}
+ * (decoded by the experiment kind's decoder) on its own thread. {@link #await} gives a policy at once when known, or when it arrives.
  *
  * <p>A later record with the same id replaces the cached one; a tombstone removes it. Records
  * that cannot be decoded, or that are not a policy a worker can roll out, are logged and skipped
@@ -36,14 +37,20 @@ final class PolicyCache implements AutoCloseable {
   private final String topic;
   private final Consumer<String, byte[]> consumer;
   private final AvroSerde<PolicyParams> serde = MetastreamSerdes.policyParams();
-  private final Map<String, CompletableFuture<BehaviourPolicy>> policies = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<RolloutPolicy>> policies = new ConcurrentHashMap<>();
+  private final Function<PolicyParams, RolloutPolicy> decoder;
   private final Thread thread;
   private volatile boolean closing;
 
-  /** Takes ownership of {@code consumer} (String keys, raw values, no group id) and starts reading. */
-  PolicyCache(String topic, Consumer<String, byte[]> consumer, String threadName) {
+  /**
+   * Takes ownership of {@code consumer} (String keys, raw values, no group id) and starts reading;
+   * {@code decoder} turns a record into a policy or throws IllegalArgumentException with the reason.
+   */
+  PolicyCache(String topic, Consumer<String, byte[]> consumer, String threadName,
+              Function<PolicyParams, RolloutPolicy> decoder) {
     this.topic = topic;
     this.consumer = consumer;
+    this.decoder = decoder;
     this.thread = new Thread(this::run, threadName);
     this.thread.setDaemon(true);
     this.thread.start();
@@ -53,8 +60,8 @@ final class PolicyCache implements AutoCloseable {
    * The policy {@code policyId}, emitted on a parallel scheduler; fails with a
    * {@link TimeoutException} naming the policy and topic if it is not seen within {@code wait}.
    */
-  Mono<BehaviourPolicy> await(String policyId, Duration wait) {
-    CompletableFuture<BehaviourPolicy> f = policies.computeIfAbsent(policyId, k -> new CompletableFuture<>());
+  Mono<RolloutPolicy> await(String policyId, Duration wait) {
+    CompletableFuture<RolloutPolicy> f = policies.computeIfAbsent(policyId, k -> new CompletableFuture<>());
     return Mono.fromFuture(f, true)
         .timeout(wait, Mono.error(() -> new TimeoutException(
             "policy '" + policyId + "' not seen on " + topic + " within " + wait)))
@@ -107,21 +114,25 @@ final class PolicyCache implements AutoCloseable {
     String where = topic + "-" + record.partition() + "@" + record.offset();
     if (record.value() == null) {
       if (record.key() != null) {
-        CompletableFuture<BehaviourPolicy> old = policies.get(record.key());
+        CompletableFuture<RolloutPolicy> old = policies.get(record.key());
         if (old != null && old.isDone()) {
           policies.remove(record.key(), old);
         }
       }
       return;
     }
-    BehaviourPolicy policy;
+    RolloutPolicy policy;
     try {
-      policy = BehaviourPolicy.from(serde.deserialize(record.value()));
+      PolicyParams params = serde.deserialize(record.value());
+      if (params == null) {
+        return;
+      }
+      policy = decoder.apply(params);
     } catch (RuntimeException e) {   // undecodable bytes or an unsupported policy
       log.warn("skipping policy record {} (key {}): {}", where, record.key(), e.getMessage());
       return;
     }
-    CompletableFuture<BehaviourPolicy> previous =
+    CompletableFuture<RolloutPolicy> previous =
         policies.put(policy.policyId(), CompletableFuture.completedFuture(policy));
     if (previous != null) {
       previous.complete(policy);   // wakes waiters; a no-op when it already held an older version

@@ -1,9 +1,5 @@
 package io.metastream.producers;
 
-import io.metastream.core.estimate.TabularRollouts;
-import io.metastream.core.estimate.TabularTrajectory;
-import io.metastream.core.task.FrozenLake;
-import io.metastream.core.task.FrozenLakeMap;
 import io.metastream.schemas.AvroSerde;
 import io.metastream.schemas.MetastreamSerdes;
 import io.metastream.schemas.RolloutAssignment;
@@ -47,8 +43,9 @@ import reactor.core.scheduler.Schedulers;
  * <p>The pipeline, read top to bottom in {@link #pipeline()}: a Flux of poll batches from the
  * assignments consumer (one poll per request, on the worker's poll thread) → assignments, one at a
  * time ({@code concatMap}) → the policy from the {@link PolicyCache} → episodes
- * {@code episodeStart .. episodeStart+episodeCount-1}, each
- * {@code TabularRollouts.episode(new FrozenLake(FrozenLakeMap.parse(taskSpec)), policy, seed, e)}
+ * {@code episodeStart .. episodeStart+episodeCount-1}, each played by the experiment kind's
+ * {@link Episodes} (tabular: {@code TabularRollouts.episode(new FrozenLake(FrozenLakeMap.parse(taskSpec)),
+ * policy, seed, e)}; continuous: {@code ContinuousRollouts.episode} on the family's environment)
  * on the parallel scheduler → {@link KafkaSend} to the idempotent {@code acks=all} producer → when
  * every episode of the batch is acknowledged, the batch's offsets are committed. At most
  * {@link WorkerConfig#maxInFlightEpisodes()} episodes are computing and at most as many are
@@ -58,8 +55,8 @@ import reactor.core.scheduler.Schedulers;
  * so the group redelivers it; consumers deduplicate by (assignmentId, episodeIndex). An assignment
  * whose policy does not arrive within {@link WorkerConfig#policyWait()}, or whose sends fail,
  * stops its batch: what finished is committed and the consumer seeks back, so it is read again.
- * Undecodable or invalid assignments are logged and skipped, their offsets committed (no
- * dead-letter topic yet).
+ * Undecodable or invalid assignments (bad task spec, a policy that cannot play the task) are
+ * logged with the reason and skipped, their offsets committed (no dead-letter topic yet).
  *
  * <p>Several workers can run in one JVM; each owns its two consumers and its producer.
  */
@@ -71,6 +68,7 @@ public final class RolloutWorker implements AutoCloseable {
   private static final int MAX_POLL_RECORDS = 8;
 
   private final WorkerConfig config;
+  private final Episodes episodes;
   private final AvroSerde<RolloutAssignment> assignmentSerde = MetastreamSerdes.assignment();
   private final Consumer<String, byte[]> assignments;
   private final Producer<String, Trajectory> producer;
@@ -82,6 +80,7 @@ public final class RolloutWorker implements AutoCloseable {
 
   private RolloutWorker(WorkerConfig config) {
     this.config = config;
+    this.episodes = Episodes.of(config.experiment());
     // Clients reject bad extra properties in their constructors: release what was built before.
     this.producer = new KafkaProducer<>(producerProperties(config), new StringSerializer(),
         MetastreamSerdes.trajectory().serializer());
@@ -100,7 +99,8 @@ public final class RolloutWorker implements AutoCloseable {
       throw e;
     }
     this.assignments = assignmentConsumer;
-    this.policies = new PolicyCache(config.policiesTopic(), policyConsumer, config.workerId() + "-policies");
+    this.policies = new PolicyCache(config.policiesTopic(), policyConsumer, config.workerId() + "-policies",
+        episodes::decode);
     this.pollThread = Schedulers.newSingle(config.workerId() + "-assignments");
     this.subscription = pipeline().subscribe(
         batch -> { },
@@ -197,7 +197,9 @@ public final class RolloutWorker implements AutoCloseable {
         throw new IllegalArgumentException("episode range start " + assignment.getEpisodeStart()
             + " count " + assignment.getEpisodeCount() + " (expected both >= 0)");
       }
-      FrozenLakeMap.parse(assignment.getTaskSpec());
+      episodes.taskProblem(assignment.getTaskSpec()).ifPresent(problem -> {
+        throw new IllegalArgumentException(problem);
+      });
     } catch (RuntimeException e) {
       log.warn("worker {}: skipping assignment {} (key {}): {}", config.workerId(), where, record.key(),
           e.getMessage());
@@ -205,19 +207,21 @@ public final class RolloutWorker implements AutoCloseable {
     }
     int max = config.maxInFlightEpisodes();
     return policies.await(assignment.getPolicyId(), config.policyWait())
-        .flatMapMany(policy -> Flux.range(assignment.getEpisodeStart(), assignment.getEpisodeCount())
-            .flatMapSequential(e -> Mono.fromCallable(() -> rollout(assignment, policy, e))
-                .subscribeOn(Schedulers.parallel()), max, 1)
-            .flatMap(trajectory -> KafkaSend.send(producer,
-                new ProducerRecord<>(config.trajectoriesTopic(), assignment.getTaskId(), trajectory)), max))
+        .flatMapMany(policy -> {
+          var problem = episodes.policyProblem(assignment, policy);
+          if (problem.isPresent()) {
+            log.warn("worker {}: skipping assignment {} (key {}): {}", config.workerId(), where, record.key(),
+                problem.get());
+            return Flux.empty();
+          }
+          return Flux.range(assignment.getEpisodeStart(), assignment.getEpisodeCount())
+              .flatMapSequential(e -> Mono.fromCallable(() -> episodes.play(assignment, policy, e, config.workerId()))
+                  .subscribeOn(Schedulers.parallel()), max, 1)
+              .flatMap(trajectory -> KafkaSend.send(producer,
+                  new ProducerRecord<>(config.trajectoriesTopic(), assignment.getTaskId(), trajectory)), max);
+        })
         .doOnNext(metadata -> episodesPublished.incrementAndGet())
         .then();
-  }
-
-  private Trajectory rollout(RolloutAssignment a, BehaviourPolicy policy, int episode) {
-    TabularTrajectory t = TabularRollouts.episode(new FrozenLake(FrozenLakeMap.parse(a.getTaskSpec())),
-        policy.policy(), a.getSeed(), episode);
-    return TrajectoryRecords.of(a, config.workerId(), policy, t);
   }
 
   /**

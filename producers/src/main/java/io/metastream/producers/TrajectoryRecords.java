@@ -1,5 +1,8 @@
 package io.metastream.producers;
 
+import io.metastream.core.continuous.GaussianMlpPolicy;
+import io.metastream.core.estimate.ContinuousTrajectory;
+import io.metastream.core.estimate.ObservationNormalizer;
 import io.metastream.core.estimate.TabularTrajectory;
 import io.metastream.core.policy.TabularSoftmaxPolicy;
 import io.metastream.schemas.RolloutAssignment;
@@ -9,7 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Turns one rolled-out tabular episode into the {@link Trajectory} record of the trajectories
+ * Turns one rolled-out episode (tabular or continuous) into the {@link Trajectory} record of the trajectories
  * topic (ARCHITECTURE.md, "Topics").
  *
  * <p>Tabular layout: {@code obsDim = actDim = 1}; {@code observations} are the states
@@ -17,6 +20,12 @@ import java.util.List;
  * {@code rewards} r_0 .. r_{T-1}, {@code behaviourLogProbs[t] = log π(a_t | s_t)} under the
  * behaviour policy, and {@code undiscountedReturn = Σ_t r_t}. Identity fields (experiment,
  * assignment, task, round, phase, evalStep) are copied from the assignment.
+ *
+ * <p>Continuous layout: {@code obsDim}, {@code actDim} of the task; {@code observations} the raw
+ * (unnormalised) s_0 .. s_T row-major (T+1) × obsDim, {@code actions} the sampled a_0 .. a_{T-1}
+ * row-major T × actDim, {@code behaviourLogProbs[t] = log π_θ(a_t | z_t)} with z_t the observation
+ * normalised by the policy's normaliser, {@code continuationReturn} the discounted return of the
+ * continuation rollout from s_T, {@code undiscountedReturn = Σ_{t<T} r_t}.
  */
 public final class TrajectoryRecords {
 
@@ -32,17 +41,7 @@ public final class TrajectoryRecords {
     for (int t = 0; t < a.length; t++) {
       logProbs.add(pi.logProb(s[t], a[t]));
     }
-    return Trajectory.newBuilder()
-        .setExperimentId(assignment.getExperimentId())
-        .setAssignmentId(assignment.getAssignmentId())
-        .setTaskId(assignment.getTaskId())
-        .setRound(assignment.getRound())
-        .setPhase(assignment.getPhase())
-        .setEvalStep(assignment.getEvalStep())
-        .setEpisodeIndex(episode.episode())
-        .setWorkerId(workerId)
-        .setPolicyId(behaviour.policyId())
-        .setPolicyVersion(behaviour.version())
+    return identity(assignment, workerId, behaviour, episode.episode())
         .setObsDim(1)
         .setActDim(1)
         .setObservations(asDoubles(s))
@@ -51,6 +50,47 @@ public final class TrajectoryRecords {
         .setBehaviourLogProbs(logProbs)
         .setUndiscountedReturn(episode.undiscountedReturn())
         .build();
+  }
+
+  /** A continuous episode played by {@code behaviour}; {@code pi} is a policy object of its architecture (workspace). */
+  public static Trajectory of(RolloutAssignment assignment, String workerId, GaussianBehaviourPolicy behaviour,
+                              ContinuousTrajectory episode, GaussianMlpPolicy pi) {
+    int obsDim = episode.obsDim();
+    int actDim = episode.actDim();
+    ObservationNormalizer normalizer = behaviour.normalizer();
+    double[] z = new double[obsDim];
+    double[] a = new double[actDim];
+    List<Double> logProbs = new ArrayList<>(episode.length());
+    for (int t = 0; t < episode.length(); t++) {
+      normalizer.normalize(episode.observations(), t * obsDim, z, 0);
+      System.arraycopy(episode.actions(), t * actDim, a, 0, actDim);
+      logProbs.add(pi.logProb(behaviour.theta(), z, a));
+    }
+    return identity(assignment, workerId, behaviour, episode.episode())
+        .setObsDim(obsDim)
+        .setActDim(actDim)
+        .setObservations(Arrays.stream(episode.observations()).boxed().toList())
+        .setActions(Arrays.stream(episode.actions()).boxed().toList())
+        .setRewards(Arrays.stream(episode.rewards()).boxed().toList())
+        .setBehaviourLogProbs(logProbs)
+        .setUndiscountedReturn(episode.undiscountedReturn())
+        .setContinuationReturn(episode.continuationReturn())
+        .build();
+  }
+
+  private static Trajectory.Builder identity(RolloutAssignment assignment, String workerId, RolloutPolicy behaviour,
+                                             int episode) {
+    return Trajectory.newBuilder()
+        .setExperimentId(assignment.getExperimentId())
+        .setAssignmentId(assignment.getAssignmentId())
+        .setTaskId(assignment.getTaskId())
+        .setRound(assignment.getRound())
+        .setPhase(assignment.getPhase())
+        .setEvalStep(assignment.getEvalStep())
+        .setEpisodeIndex(episode)
+        .setWorkerId(workerId)
+        .setPolicyId(behaviour.policyId())
+        .setPolicyVersion(behaviour.version());
   }
 
   private static List<Double> asDoubles(int[] values) {

@@ -1,5 +1,6 @@
 package io.metastream.producers;
 
+import io.metastream.core.meta.MetaExperiment;
 import io.metastream.schemas.Topics;
 import java.time.Duration;
 import java.util.Map;
@@ -24,6 +25,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  *     and at most this many sent but not yet acknowledged, at any time; key {@value #MAX_IN_FLIGHT_EPISODES}
  * @param policyWait how long an assignment waits for its policy to appear on the policies topic
  *     before the worker gives up on it for now and re-reads it later; key {@value #POLICY_WAIT}
+ * @param experiment the experiment whose episodes the worker plays, or null for a tabular worker
+ *     (Frozen Lake episodes need no settings). A continuous experiment is required for
+ *     {@code gaussian-mlp} policies: it supplies the family, the MLP's hidden widths, the horizon H,
+ *     the continuation C and γ, which never come from records
  */
 public record WorkerConfig(
     String experimentId,
@@ -32,7 +37,8 @@ public record WorkerConfig(
     String groupId,
     Map<String, String> clientProperties,
     int maxInFlightEpisodes,
-    Duration policyWait) {
+    Duration policyWait,
+    MetaExperiment experiment) {
 
   public static final String EXPERIMENT_ID = "experiment-id";
   public static final String WORKER_ID = "worker-id";
@@ -90,35 +96,44 @@ public record WorkerConfig(
     }
   }
 
-  /** Defaults: group {@code <experimentId>-workers}, no extra client properties, 16 episodes in flight, 30 s policy wait. */
+  /**
+   * Defaults: group {@code <experimentId>-workers}, no extra client properties, 16 episodes in flight,
+   * 30 s policy wait, tabular (no experiment).
+   */
   public static WorkerConfig of(String experimentId, String workerId, String bootstrapServers) {
     return new WorkerConfig(experimentId, workerId, bootstrapServers, experimentId + "-workers",
-        Map.of(), DEFAULT_MAX_IN_FLIGHT_EPISODES, DEFAULT_POLICY_WAIT);
+        Map.of(), DEFAULT_MAX_IN_FLIGHT_EPISODES, DEFAULT_POLICY_WAIT, null);
+  }
+
+  /** The same worker for {@code value}'s episodes (null: tabular). */
+  public WorkerConfig withExperiment(MetaExperiment value) {
+    return new WorkerConfig(experimentId, workerId, bootstrapServers, groupId, clientProperties,
+        maxInFlightEpisodes, policyWait, value);
   }
 
   public WorkerConfig withWorkerId(String value) {
     return new WorkerConfig(experimentId, value, bootstrapServers, groupId, clientProperties,
-        maxInFlightEpisodes, policyWait);
+        maxInFlightEpisodes, policyWait, experiment);
   }
 
   public WorkerConfig withGroupId(String value) {
     return new WorkerConfig(experimentId, workerId, bootstrapServers, value, clientProperties,
-        maxInFlightEpisodes, policyWait);
+        maxInFlightEpisodes, policyWait, experiment);
   }
 
   public WorkerConfig withClientProperties(Map<String, String> value) {
     return new WorkerConfig(experimentId, workerId, bootstrapServers, groupId, value,
-        maxInFlightEpisodes, policyWait);
+        maxInFlightEpisodes, policyWait, experiment);
   }
 
   public WorkerConfig withMaxInFlightEpisodes(int value) {
     return new WorkerConfig(experimentId, workerId, bootstrapServers, groupId, clientProperties,
-        value, policyWait);
+        value, policyWait, experiment);
   }
 
   public WorkerConfig withPolicyWait(Duration value) {
     return new WorkerConfig(experimentId, workerId, bootstrapServers, groupId, clientProperties,
-        maxInFlightEpisodes, value);
+        maxInFlightEpisodes, value, experiment);
   }
 
   /** {@code <experimentId>.assignments}. */

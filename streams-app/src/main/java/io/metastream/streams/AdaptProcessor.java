@@ -27,7 +27,8 @@ import java.util.List;
 
 /**
  * Within-task adaptation of a complete PRE or EVAL batch (ARCHITECTURE.md data flow, step 3, and
- * the meta-test): for PRE
+ * the meta-test). Continuous experiments: θ* by {@link ContinuousSteps} and a POST assignment of
+ * {@code postRollouts} episodes (no EVAL: the trainer runs that meta-test). Tabular: for PRE
  * θ = Alg(π_φ, λ_train, τ) via core's {@link TabularBoMrl} on the episodes in index order, with
  * φ the batch's behaviour policy; publishes θ as an ADAPTED policy and the task's one POST
  * assignment (seed {@link TabularBoMrl#postSeed} of the PRE seed), and keeps φ and θ for the
@@ -42,6 +43,7 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
     static final Duration RETRY = Duration.ofMillis(100);
 
     private final AdapterConfig config;
+    private final ContinuousSteps continuous;
     private ProcessorContext<String, SpecificRecord> context;
     private EpisodeStore episodes;
     private KeyValueStore<String, RolloutAssignment> assignments;
@@ -51,6 +53,7 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
 
     AdaptProcessor(AdapterConfig config) {
         this.config = config;
+        this.continuous = new ContinuousSteps(config);
     }
 
     @Override
@@ -103,12 +106,16 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
             return;
         }
         pending.delete(batch.storeKey());
+        if (config.isContinuous()) {
+            adaptContinuous(batch, assignment, prior, pre, timestamp);
+            return;
+        }
         double[] phi = TabularPolicies.logits(prior);
-        TabularBoMrl bomrl = new TabularBoMrl(config.experiment(), TabularPolicies.states(prior),
+        TabularBoMrl bomrl = new TabularBoMrl(config.tabular(), TabularPolicies.states(prior),
                 TabularPolicies.actions(prior), FrozenLakeMap.GAMMA);
         TabularEstimates estimates = bomrl.estimate(EpisodeStore.tabular(pre), phi);
         boolean eval = batch.phase() == Phase.EVAL;
-        double lambda = eval ? config.experiment().lambdaTest() : config.experiment().lambdaTrain();
+        double lambda = eval ? config.tabular().lambdaTest() : config.tabular().lambdaTrain();
         double[] theta = bomrl.adapt(phi, estimates, lambda);
 
         PolicyParams adapted = TabularPolicies.adapted(prior, batch.taskId(), batch.round(), theta);
@@ -121,6 +128,28 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
         adaptations.put(batch.priorKey(), prior);
         RolloutAssignment post = postAssignment(assignment, adapted);
         context.forward(new Record<>(batch.taskId(), post, timestamp), AdapterTopology.ASSIGNMENTS_SINK);
+    }
+
+    /**
+     * Continuous PRE batch: θ* by {@link ContinuousSteps#adapt}, published with the POST assignment of
+     * {@code postRollouts} episodes. A prior or episodes that do not fit the experiment (possible only
+     * when the policy reached the store after its episodes were validated) are logged and the task is
+     * abandoned: the trainer's round then times out naming it.
+     */
+    private void adaptContinuous(BatchKey batch, RolloutAssignment assignment, PolicyParams prior, List<Trajectory> pre,
+                                 long timestamp) {
+        PolicyParams adapted;
+        try {
+            adapted = continuous.adapt(prior, pre, batch);
+        } catch (IllegalArgumentException e) {
+            LOG.error("PRE batch {} cannot be adapted, task abandoned: {}", batch, e.getMessage());
+            return;
+        }
+        adaptations.put(batch.adaptedKey(), adapted);
+        adaptations.put(batch.priorKey(), prior);
+        context.forward(new Record<>(adapted.getPolicyId(), adapted, timestamp), AdapterTopology.POLICIES_SINK);
+        context.forward(new Record<>(batch.taskId(), postAssignment(assignment, adapted), timestamp),
+                AdapterTopology.ASSIGNMENTS_SINK);
     }
 
     /** The behaviour policy: published on the policies topic, or (EVAL step k) this adapter's own θ of step k−1. */
@@ -146,19 +175,19 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
                 .setValues(Map.of("return", exact, "step", (double) k))
                 .setTags(Map.of("taskId", batch.taskId(), "taskSpec", assignment.getTaskSpec())).build();
         context.forward(new Record<>(config.experimentId(), m, timestamp), AdapterTopology.METRICS_SINK);
-        if (k < config.experiment().testSteps()) {
+        if (k < config.tabular().testSteps()) {
             RolloutAssignment next = RolloutAssignment.newBuilder(assignment)
                     .setAssignmentId(batch.taskId() + "/k" + (k + 1) + "/" + Phase.EVAL)
                     .setRound(k + 1).setEvalStep(k + 1)
                     .setPolicyId(adapted.getPolicyId()).setPolicyVersion(adapted.getVersion())
-                    .setEpisodeStart(0).setEpisodeCount(config.episodesPerBatch())
+                    .setEpisodeStart(0).setEpisodeCount(config.batchSize(Phase.EVAL))
                     .setSeed(TabularBoMrl.nextEvalSeed(assignment.getSeed())).build();
             context.forward(new Record<>(batch.taskId(), next, timestamp), AdapterTopology.ASSIGNMENTS_SINK);
         }
         episodes.delete(batch);
         assignments.delete(assignment.getAssignmentId());
         adaptations.delete(new BatchKey(batch.taskId(), k - 1, Phase.EVAL).adaptedKey());
-        if (k >= config.experiment().testSteps()) {
+        if (k >= config.tabular().testSteps()) {
             adaptations.delete(batch.adaptedKey());
         }
     }
@@ -171,7 +200,7 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
                 .setPolicyId(adapted.getPolicyId())
                 .setPolicyVersion(adapted.getVersion())
                 .setEpisodeStart(0)
-                .setEpisodeCount(config.episodesPerBatch())
+                .setEpisodeCount(config.batchSize(Phase.POST))
                 .setSeed(TabularBoMrl.postSeed(pre.getSeed()))
                 .build();
     }

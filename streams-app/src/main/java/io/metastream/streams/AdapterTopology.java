@@ -18,7 +18,9 @@ import org.apache.kafka.streams.state.Stores;
  * so one stream task sees all of a task's records; policies are a global store. Trajectories and
  * assignments are read as bytes and decoded by the processors, so an undecodable record becomes a
  * dead letter. Stores are in-memory with changelogs (exactly-once restores them on fail-over): a
- * task's state lives only between its first PRE episode and its meta-gradient.
+ * task's state lives only between its first PRE episode and its meta-gradient. The same topology
+ * serves tabular and continuous experiments: only the trajectory checks, the batch sizes per phase
+ * and the math inside {@code adapt} and {@code meta-gradient} depend on the experiment's kind.
  */
 public final class AdapterTopology {
 
@@ -50,8 +52,10 @@ public final class AdapterTopology {
     }
 
     public static Topology build(AdapterConfig config) {
-        int batch = config.episodesPerBatch();
-        int states = FrozenLakeFamily.byName(config.experiment().family()).testTasks().get(0).nStates();
+        TrajectoryGate.Validator validator = config.isContinuous() ? new ContinuousTrajectoryValidator(config)
+                : new TrajectoryValidator(config.episodesPerBatch(),
+                        FrozenLakeFamily.byName(config.experiment().family()).testTasks().get(0).nStates(),
+                        FrozenLakeMap.N_ACTIONS);
         Serde<String> strings = Serdes.String();
         Serde<byte[]> bytes = Serdes.ByteArray();
         return new Topology()
@@ -62,9 +66,9 @@ public final class AdapterTopology {
                         config.topic(Topics.TRAJECTORIES))
                 .addSource("assignments-source", bytes.deserializer(), bytes.deserializer(),
                         config.topic(Topics.ASSIGNMENTS))
-                .addProcessor(GATE, () -> new TrajectoryGate(batch, states, FrozenLakeMap.N_ACTIONS), "trajectories-source")
-                .addProcessor(COLLECT, () -> new BatchCollector(batch), GATE)
-                .addProcessor(RECORD_ASSIGNMENT, () -> new AssignmentRecorder(batch), "assignments-source")
+                .addProcessor(GATE, () -> new TrajectoryGate(validator), "trajectories-source")
+                .addProcessor(COLLECT, () -> new BatchCollector(config::batchSize), GATE)
+                .addProcessor(RECORD_ASSIGNMENT, () -> new AssignmentRecorder(config), "assignments-source")
                 .addProcessor(ADAPT, () -> new AdaptProcessor(config), COLLECT, RECORD_ASSIGNMENT)
                 .addProcessor(META_GRADIENT, () -> new MetaGradientProcessor(config), COLLECT)
                 .addStateStore(store(EPISODES_STORE, MetastreamSerdes.trajectory()), COLLECT, ADAPT, META_GRADIENT)

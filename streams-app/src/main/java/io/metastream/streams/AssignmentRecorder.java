@@ -14,19 +14,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Keeps PRE and EVAL assignments by assignment id: the adapter takes the task spec and the seed
  * (from which the POST or next EVAL seed derives) from them. POST assignments (the adapter's own)
- * pass by; undecodable records are dead-lettered. Should a batch have completed before its
+ * pass by; undecodable records, and EVAL assignments of a continuous experiment, are dead-lettered. Should a batch have completed before its
  * assignment was seen, the batch is handed to the adapter now.
  */
 final class AssignmentRecorder implements Processor<byte[], byte[], Object, Object> {
 
     private final Deserializer<RolloutAssignment> deserializer = MetastreamSerdes.assignment().deserializer();
-    private final int episodesPerBatch;
+    private final AdapterConfig config;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, RolloutAssignment> assignments;
     private KeyValueStore<String, Integer> counts;
 
-    AssignmentRecorder(int episodesPerBatch) {
-        this.episodesPerBatch = episodesPerBatch;
+    AssignmentRecorder(AdapterConfig config) {
+        this.config = config;
     }
 
     @Override
@@ -48,6 +48,11 @@ final class AssignmentRecorder implements Processor<byte[], byte[], Object, Obje
         if (a == null || a.getPhase() == Phase.POST) {
             return;
         }
+        if (a.getPhase() == Phase.EVAL && config.isContinuous()) {
+            DeadLetters.send(context, record, "EVAL assignment of a continuous experiment: the adapter does not run the "
+                    + "continuous meta-test (the trainer runs it in-process)");
+            return;
+        }
         BatchKey batch = new BatchKey(a.getTaskId(), a.getRound(), a.getPhase());
         if (a.getPhase() == Phase.PRE && isComplete(batch.withPhase(Phase.POST))) {
             return; // a redelivery after the task's meta-gradient was published
@@ -60,6 +65,6 @@ final class AssignmentRecorder implements Processor<byte[], byte[], Object, Obje
 
     private boolean isComplete(BatchKey batch) {
         Integer count = counts.get(batch.batchPrefix());
-        return count != null && count >= episodesPerBatch;
+        return count != null && count >= config.batchSize(batch.phase());
     }
 }

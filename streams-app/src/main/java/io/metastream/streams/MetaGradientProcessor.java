@@ -15,12 +15,15 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The task's hypergradient once its POST batch is complete (ARCHITECTURE.md data flow, step 5):
+ * The task's hypergradient once its POST batch is complete (ARCHITECTURE.md data flow, step 5).
+ * Continuous experiments: {@link ContinuousSteps#metaGradient}. Tabular:
  * {@code TabularBoMrl.taskMetaGradient(φ, θ, Ê_pre(φ), Ê_post(θ))}, exactly as the reference loop
  * computes it (the PRE estimates are recomputed from the stored PRE episodes, which is
  * deterministic). The tabular lower level is solved directly, so the CG residual is 0. Afterwards
@@ -28,7 +31,10 @@ import java.util.List;
  */
 final class MetaGradientProcessor implements Processor<String, BatchKey, String, TaskMetaGradient> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MetaGradientProcessor.class);
+
     private final AdapterConfig config;
+    private final ContinuousSteps continuous;
     private ProcessorContext<String, TaskMetaGradient> context;
     private EpisodeStore episodes;
     private KeyValueStore<String, PolicyParams> adaptations;
@@ -36,6 +42,7 @@ final class MetaGradientProcessor implements Processor<String, BatchKey, String,
 
     MetaGradientProcessor(AdapterConfig config) {
         this.config = config;
+        this.continuous = new ContinuousSteps(config);
     }
 
     @Override
@@ -56,18 +63,38 @@ final class MetaGradientProcessor implements Processor<String, BatchKey, String,
             throw new IllegalStateException("POST batch " + postBatch + " is complete but the task has no adaptation");
         }
         List<Trajectory> preRecords = episodes.batch(preBatch);
+        TaskMetaGradient result;
+        try {
+            result = config.isContinuous()
+                    ? continuous.metaGradient(prior, adapted, preRecords, episodes.batch(postBatch), postBatch)
+                    : tabular(prior, adapted, preRecords, episodes.batch(postBatch), postBatch);
+        } catch (IllegalArgumentException e) {   // records that fit the checks but not core's contracts
+            LOG.error("POST batch {}: no meta-gradient, task abandoned: {}", postBatch, e.getMessage());
+            return;
+        }
+        context.forward(new Record<>(postBatch.taskId(), result, record.timestamp()), AdapterTopology.META_GRADIENTS_SINK);
+
+        preRecords.stream().map(Trajectory::getAssignmentId).distinct().forEach(assignments::delete);
+        episodes.delete(preBatch);
+        episodes.delete(postBatch);
+        adaptations.delete(preBatch.priorKey());
+        adaptations.delete(preBatch.adaptedKey());
+    }
+
+    private TaskMetaGradient tabular(PolicyParams prior, PolicyParams adapted, List<Trajectory> preRecords,
+                                     List<Trajectory> postRecords, BatchKey postBatch) {
         List<TabularTrajectory> pre = EpisodeStore.tabular(preRecords);
-        List<TabularTrajectory> post = EpisodeStore.tabular(episodes.batch(postBatch));
+        List<TabularTrajectory> post = EpisodeStore.tabular(postRecords);
         double[] phi = TabularPolicies.logits(prior);
         double[] theta = TabularPolicies.logits(adapted);
         int nS = TabularPolicies.states(prior);
         int nA = TabularPolicies.actions(prior);
-        TabularBoMrl bomrl = new TabularBoMrl(config.experiment(), nS, nA, FrozenLakeMap.GAMMA);
+        TabularBoMrl bomrl = new TabularBoMrl(config.tabular(), nS, nA, FrozenLakeMap.GAMMA);
         TabularEstimates preEst = bomrl.estimate(pre, phi);
         TabularEstimates postEst = bomrl.estimate(post, theta);
         double[] gradient = bomrl.taskMetaGradient(phi, theta, preEst, postEst);
 
-        TaskMetaGradient result = TaskMetaGradient.newBuilder()
+        return TaskMetaGradient.newBuilder()
                 .setExperimentId(config.experimentId())
                 .setRound(postBatch.round())
                 .setTaskId(postBatch.taskId())
@@ -79,13 +106,6 @@ final class MetaGradientProcessor implements Processor<String, BatchKey, String,
                 .setPreReturn(TabularMetaTrainer.meanReturn(pre))
                 .setPostReturn(TabularMetaTrainer.meanReturn(post))
                 .build();
-        context.forward(new Record<>(postBatch.taskId(), result, record.timestamp()), AdapterTopology.META_GRADIENTS_SINK);
-
-        preRecords.stream().map(Trajectory::getAssignmentId).distinct().forEach(assignments::delete);
-        episodes.delete(preBatch);
-        episodes.delete(postBatch);
-        adaptations.delete(preBatch.priorKey());
-        adaptations.delete(preBatch.adaptedKey());
     }
 
     /** (1/|S|) Σ_s KL(π_θ(·|s) ‖ π_φ(·|s)), each term core's reverse-KL proximity (ALG2's D_s). */

@@ -20,20 +20,30 @@ import java.util.Optional;
 /**
  * Decodes and validates raw trajectory records. A valid PRE or POST episode goes on to the
  * collector keyed by task id; an undecodable or invalid record goes to the dead-letter sink with
- * its raw bytes, position and reason ({@link TrajectoryValidator}). The records arrive as bytes so that decoding failures are seen
+ * its raw bytes, position and reason (the experiment kind's {@link Validator}). The records arrive as bytes so that decoding failures are seen
  * here rather than by Streams' deserialization handler.
  */
 final class TrajectoryGate implements Processor<byte[], byte[], Object, Object> {
 
+    /** The experiment kind's checks of a decoded trajectory ({@link TrajectoryValidator}, {@link ContinuousTrajectoryValidator}). */
+    interface Validator {
+        /**
+         * @param key       the record key (task id), or null when the record had none
+         * @param behaviour the policy named by the trajectory, or null while it is not known yet
+         * @return why the trajectory is unusable, or empty when it is valid
+         */
+        Optional<String> problem(String key, Trajectory t, PolicyParams behaviour);
+    }
+
     private final Deserializer<Trajectory> deserializer = MetastreamSerdes.trajectory().deserializer();
-    private final TrajectoryValidator validator;
+    private final Validator validator;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, PolicyParams> policies;
     private KeyValueStore<String, PolicyParams> adaptations;
     private KeyValueStore<String, RolloutAssignment> preAssignments;
 
-    TrajectoryGate(int episodesPerBatch, int states, int actions) {
-        this.validator = new TrajectoryValidator(episodesPerBatch, states, actions);
+    TrajectoryGate(Validator validator) {
+        this.validator = validator;
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.Optional;
  * is not known yet). The reason, when there is one, names the field, the
  * step t and the offending value; it is what the dead-letter record carries.
  */
-final class TrajectoryValidator {
+final class TrajectoryValidator implements TrajectoryGate.Validator {
 
     private final int episodesPerBatch;
     private final int states;
@@ -35,7 +35,8 @@ final class TrajectoryValidator {
      *                  defect of the record (adaptation waits for it); the family's dimensions apply
      * @return why the trajectory is unusable, or empty when it is valid
      */
-    Optional<String> problem(String key, Trajectory t, PolicyParams behaviour) {
+    @Override
+    public Optional<String> problem(String key, Trajectory t, PolicyParams behaviour) {
         if (key != null && !key.equals(t.getTaskId())) {
             return Optional.of("key '" + key + "' does not match taskId '" + t.getTaskId() + "'");
         }

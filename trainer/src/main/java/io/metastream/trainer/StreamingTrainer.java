@@ -1,11 +1,12 @@
 package io.metastream.trainer;
 
-import io.metastream.core.meta.MetaOptimizer;
+import io.metastream.core.estimate.RunningMoments;
+import io.metastream.core.meta.ContinuousMetaTrainer;
+import io.metastream.core.meta.MetaExperiment;
 import io.metastream.core.meta.TabularBoMrl;
 import io.metastream.core.meta.TabularExperimentConfig;
 import io.metastream.core.meta.TabularMetaTest;
 import io.metastream.core.meta.TabularMetaTrainer;
-import io.metastream.core.random.Purpose;
 import io.metastream.core.task.FrozenLakeFamily;
 import io.metastream.core.task.FrozenLakeMap;
 import io.metastream.schemas.ConsumedGradient;
@@ -37,7 +38,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +46,11 @@ import java.util.function.Consumer;
 /**
  * The coordinator and meta-learner. It writes the manifest to {@code control}, publishes meta-prior
  * version v to {@code policies}, issues each round's PRE assignments (task slots and seeds exactly
- * as {@link TabularMetaTrainer}), collects the round's per-task meta-gradients, averages them in
- * slot order, applies the meta-optimiser, publishes v+1, and records in {@code control} which
- * gradient records the update consumed (a {@code TrainerDecision}, for replay).
+ * as {@link TabularMetaTrainer} or {@link ContinuousMetaTrainer}), collects the round's per-task
+ * meta-gradients, applies the meta-update to them in slot order (tabular: Adam on their mean;
+ * continuous: one TRPO step, then the observation moments absorb the round's — see
+ * {@link MetaLearner}), publishes v+1, and records in {@code control} which gradient records the
+ * update consumed (a {@code TrainerDecision}, for replay).
  *
  * <p>Synchronous mode (max-staleness 0, the paper): round r+1 is issued after round r's update,
  * and the sequence of meta-priors is bit-identical to the in-process reference loop.
@@ -62,14 +64,19 @@ public final class StreamingTrainer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamingTrainer.class);
 
-    /** One finished round. */
+    /**
+     * One finished round: means over its tasks of the PRE and POST returns, the staleness of its
+     * gradients, the new φ, and the meta-step's diagnostics (continuous: {@code trpoAccepted} 1/0,
+     * {@code trpoHalvings}, {@code trpoKl}, {@code gradientNorm} ‖mean meta-gradient‖,
+     * {@code cgResidual} and {@code klAdaptedPrior} means; tabular: none).
+     */
     public record RoundSummary(int round, long newVersion, double preReturn, double postReturn, long staleness,
-                               double[] phi) {
+                               double[] phi, Map<String, Double> diagnostics) {
     }
 
     private final TrainerConfig config;
-    private final TabularExperimentConfig exp;
-    private final FrozenLakeFamily family;
+    private final MetaExperiment exp;
+    private final MetaLearner learner;
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> gradients;
     private final KafkaConsumer<String, byte[]> metrics;
@@ -77,7 +84,7 @@ public final class StreamingTrainer implements AutoCloseable {
     public StreamingTrainer(TrainerConfig config) {
         this.config = config;
         this.exp = config.experiment();
-        this.family = FrozenLakeFamily.byName(exp.family());
+        this.learner = MetaLearner.of(exp);
         Map<String, Object> p = new HashMap<>(config.clientProperties());
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -100,7 +107,11 @@ public final class StreamingTrainer implements AutoCloseable {
      * {@code TabularMetaTest} for BO-MRL with the same seed.
      */
     public double[][] evaluate(long version, double[] phi) {
-        List<FrozenLakeMap> tasks = family.testTasks();
+        if (!(this.exp instanceof TabularExperimentConfig exp)) {
+            throw new UnsupportedOperationException("the meta-test of continuous experiment " + config.experimentId()
+                    + " does not run through the pipeline: run core's ContinuousMetaTest in-process on the final φ");
+        }
+        List<FrozenLakeMap> tasks = FrozenLakeFamily.byName(exp.family()).testTasks();
         double[][] out = new double[tasks.size()][exp.testSteps() + 1];
         String prefix = "eval-v" + version + "-t";
         for (int i = 0; i < tasks.size(); i++) {
@@ -153,10 +164,19 @@ public final class StreamingTrainer implements AutoCloseable {
         return out;
     }
 
-    /** Runs every meta-iteration and returns the final meta-prior logits. */
+    /**
+     * The observation moments of the latest meta-prior (a continuous experiment's normaliser state;
+     * empty before the first update). Throws for a tabular experiment.
+     */
+    public RunningMoments observationMoments() {
+        if (learner instanceof ContinuousMetaLearner c) {
+            return c.moments();
+        }
+        throw new UnsupportedOperationException("a tabular experiment has no observation normaliser");
+    }
+
+    /** Runs every meta-iteration and returns the final meta-prior parameters φ. */
     public double[] run(Consumer<RoundSummary> progress) {
-        int nS = family.testTasks().get(0).nStates();
-        int nA = FrozenLakeMap.N_ACTIONS;
         String gradTopic = config.topic(Topics.META_GRADIENTS);
         List<TopicPartition> parts = gradients.partitionsFor(gradTopic, Duration.ofSeconds(30)).stream()
                 .map(i -> new TopicPartition(gradTopic, i.partition())).toList();
@@ -164,8 +184,7 @@ public final class StreamingTrainer implements AutoCloseable {
         gradients.seekToBeginning(parts);
 
         writeManifest();
-        MetaOptimizer optimizer = MetaOptimizer.of(exp.optimizer(), exp.metaLearningRate());
-        double[] phi = TabularMetaTrainer.initialPhi(exp, nS, nA);
+        double[] phi = learner.initialPhi();
         long version = 0;
         publishPrior(version, phi, -1);
         long[] issuedAt = new long[exp.iterations()];
@@ -176,40 +195,41 @@ public final class StreamingTrainer implements AutoCloseable {
         }
         for (int round = 0; round < exp.iterations(); round++) {
             Collected[] bySlot = awaitRound(round, issuedAt[round], exp.tasksPerIteration());
-            List<double[]> grads = new ArrayList<>();
+            List<TaskMetaGradient> grads = new ArrayList<>();
             double pre = 0;
             double post = 0;
             for (Collected c : bySlot) {
-                grads.add(c.gradient().getGradient().stream().mapToDouble(Double::doubleValue).toArray());
+                grads.add(c.gradient());
                 pre += c.gradient().getPreReturn() / bySlot.length;
                 post += c.gradient().getPostReturn() / bySlot.length;
             }
-            phi = optimizer.step(phi, TabularBoMrl.average(grads));
+            MetaLearner.Update update = learner.update(phi, grads);
+            phi = update.phi();
             long staleness = version - issuedAt[round];
             version++;
             publishPrior(version, phi, round);
             publishDecision(round, version, bySlot);
-            publishMetrics(round, pre, post, staleness);
+            publishMetrics(round, pre, post, staleness, update.diagnostics());
             if (nextToIssue < exp.iterations()) {
                 issue(nextToIssue, version);
                 issuedAt[nextToIssue++] = version;
             }
             producer.flush();
-            progress.accept(new RoundSummary(round, version, pre, post, staleness, phi.clone()));
+            progress.accept(new RoundSummary(round, version, pre, post, staleness, phi.clone(), update.diagnostics()));
         }
         return phi;
     }
 
     private void issue(int round, long version) {
-        List<Integer> tasks = TabularMetaTrainer.tasksOf(exp, family, round);
-        for (int slot = 0; slot < tasks.size(); slot++) {
+        List<MetaLearner.Collection> collections = learner.collections(round);
+        for (int slot = 0; slot < collections.size(); slot++) {
+            MetaLearner.Collection c = collections.get(slot);
             String taskId = TrainerConfig.taskId(round, slot);
             RolloutAssignment a = RolloutAssignment.newBuilder()
                     .setExperimentId(config.experimentId()).setAssignmentId(taskId + "/r" + round + "/PRE")
-                    .setRound(round).setTaskId(taskId).setTaskSpec(family.testTasks().get(tasks.get(slot)).toString())
+                    .setRound(round).setTaskId(taskId).setTaskSpec(c.taskSpec())
                     .setPhase(Phase.PRE).setEvalStep(0).setPolicyId(config.priorId(version)).setPolicyVersion(version)
-                    .setEpisodeStart(0).setEpisodeCount(exp.episodes())
-                    .setSeed(TabularBoMrl.collectionSeed(exp.seed(), Purpose.PRE, round, slot)).build();
+                    .setEpisodeStart(0).setEpisodeCount(c.episodes()).setSeed(c.seed()).build();
             send(Topics.ASSIGNMENTS, taskId, MetastreamSerdes.assignment().serializer().serialize(null, a));
         }
         producer.flush();
@@ -291,16 +311,19 @@ public final class StreamingTrainer implements AutoCloseable {
     }
 
     private void publishPrior(long version, double[] phi, int round) {
-        PolicyParams p = PolicyParams.newBuilder().setPolicyId(config.priorId(version)).setVersion(version)
-                .setKind(PolicyKind.META_PRIOR).setPolicyType("tabular-softmax").setShape(List.of(16, FrozenLakeMap.N_ACTIONS))
-                .setParams(Arrays.stream(phi).boxed().toList())
+        PolicyParams p = learner.prior(phi).setPolicyId(config.priorId(version)).setVersion(version)
+                .setKind(PolicyKind.META_PRIOR)
                 .setParentId(version == 0 ? null : config.priorId(version - 1)).setRound(round).setTaskId(null).build();
         send(Topics.POLICIES, p.getPolicyId(), MetastreamSerdes.policyParams().serializer().serialize(null, p));
     }
 
-    private void publishMetrics(int round, double pre, double post, long staleness) {
+    private void publishMetrics(int round, double pre, double post, long staleness, Map<String, Double> diagnostics) {
+        Map<String, Double> values = new HashMap<>(diagnostics);
+        values.put("preReturn", pre);
+        values.put("postReturn", post);
+        values.put("staleness", (double) staleness);
         MetricsRecord m = MetricsRecord.newBuilder().setExperimentId(config.experimentId()).setRound(round).setKind("round")
-                .setValues(Map.of("preReturn", pre, "postReturn", post, "staleness", (double) staleness))
+                .setValues(values)
                 .setTags(Map.of("mode", config.maxStaleness() == 0 ? "sync" : "async",
                         "maxStaleness", Integer.toString(config.maxStaleness()))).build();
         send(Topics.METRICS, config.experimentId(), MetastreamSerdes.metrics().serializer().serialize(null, m));

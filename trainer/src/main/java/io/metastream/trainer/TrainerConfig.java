@@ -1,6 +1,6 @@
 package io.metastream.trainer;
 
-import io.metastream.core.meta.TabularExperimentConfig;
+import io.metastream.core.meta.MetaExperiment;
 import io.metastream.schemas.Topics;
 
 import java.time.Duration;
@@ -12,13 +12,13 @@ import java.util.Objects;
  *
  * @param experimentId     experiment id and topic prefix
  * @param bootstrapServers Kafka bootstrap servers
- * @param experiment       the tabular experiment (task family, algorithm, meta-optimiser, seed)
+ * @param experiment       the experiment (task family, algorithm, meta-optimiser, seed): tabular or continuous
  * @param roundTimeout     how long to wait for a round's meta-gradients before failing with a clear error
  * @param maxStaleness     how many versions old a round's meta-gradients may be when applied: 0 is
  *                         the paper's synchronous algorithm; k > 0 keeps k further rounds in flight
  * @param clientProperties extra Kafka client properties (security settings and the like)
  */
-public record TrainerConfig(String experimentId, String bootstrapServers, TabularExperimentConfig experiment,
+public record TrainerConfig(String experimentId, String bootstrapServers, MetaExperiment experiment,
                             Duration roundTimeout, int maxStaleness, Map<String, Object> clientProperties) {
 
     public TrainerConfig {

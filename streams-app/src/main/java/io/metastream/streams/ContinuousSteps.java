@@ -1,0 +1,110 @@
+package io.metastream.streams;
+
+import io.metastream.core.continuous.ContinuousLowerLevel;
+import io.metastream.core.estimate.ContinuousTrajectory;
+import io.metastream.core.estimate.ObservationNormalizer;
+import io.metastream.core.meta.ContinuousBoMrl;
+import io.metastream.schemas.ContinuousTaskTerms;
+import io.metastream.schemas.PolicyParams;
+import io.metastream.schemas.TaskMetaGradient;
+import io.metastream.schemas.Trajectory;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The adapter's two continuous steps, as records in and records out around core's
+ * {@link ContinuousBoMrl} — the same calls, on the same episodes in index order, with the same
+ * normaliser, as the reference loop {@code ContinuousMetaTrainer}, so θ* and the task's meta-gradient
+ * are bit-identical to it. The normaliser is the one the prior carries (its running moments), via
+ * {@link ContinuousBoMrl#normalizer}. One instance per processor (stream thread): it caches a
+ * {@link ContinuousBoMrl}, which is not thread-safe.
+ */
+final class ContinuousSteps {
+
+    private final AdapterConfig config;
+    private ContinuousBoMrl bomrl;
+    private int obsDim;
+    private int actDim;
+
+    ContinuousSteps(AdapterConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * θ* = Alg(π_φ, λ, τ) on the PRE batch (episodes in index order), as the ADAPTED policy record
+     * (same shape and normaliser moments as the prior).
+     *
+     * @throws IllegalArgumentException when the prior or an episode does not fit the experiment
+     */
+    PolicyParams adapt(PolicyParams prior, List<Trajectory> preSorted, BatchKey batch) {
+        ContinuousPolicies.Decoded phi = ContinuousPolicies.decode(prior, config.continuous());
+        ContinuousBoMrl b = bomrl(phi);
+        ObservationNormalizer normalizer = b.normalizer(phi.moments());
+        ContinuousLowerLevel.Solution adapted = b.adapt(phi.params(), b.estimate(episodes(preSorted, phi), normalizer));
+        return ContinuousPolicies.adapted(prior, batch.taskId(), batch.round(), adapted.theta());
+    }
+
+    /**
+     * The task's result from its PRE and POST batches ({@link ContinuousBoMrl#taskResult}) as a
+     * {@link TaskMetaGradient} whose {@code continuous} terms carry what the trainer's TRPO step needs.
+     * {@code preReturn}/{@code postReturn} are mean undiscounted H-step returns.
+     */
+    TaskMetaGradient metaGradient(PolicyParams prior, PolicyParams adapted, List<Trajectory> preSorted,
+                                  List<Trajectory> postSorted, BatchKey postBatch) {
+        ContinuousPolicies.Decoded phi = ContinuousPolicies.decode(prior, config.continuous());
+        ContinuousPolicies.Decoded theta = ContinuousPolicies.decode(adapted, config.continuous());
+        ContinuousBoMrl b = bomrl(phi);
+        ContinuousBoMrl.TaskResult r = b.taskResult(phi.params(), theta.params(), episodes(preSorted, phi),
+                episodes(postSorted, phi), b.normalizer(phi.moments()));
+        ContinuousTaskTerms terms = ContinuousTaskTerms.newBuilder()
+                .setAdaptedParams(boxed(r.theta()))
+                .setCgSolution(boxed(r.cgSolution()))
+                .setStateDim(phi.obsDim())
+                .setStates(boxed(r.fisherStates()))
+                .setObservationCount((double) r.preMoments().count())
+                .setObservationMean(boxed(r.preMoments().mean()))
+                .setObservationM2(boxed(r.preMoments().m2()))
+                .build();
+        return TaskMetaGradient.newBuilder()
+                .setExperimentId(config.experimentId())
+                .setRound(postBatch.round())
+                .setTaskId(postBatch.taskId())
+                .setPolicyVersion(adapted.getVersion())
+                .setAdaptedPolicyId(adapted.getPolicyId())
+                .setGradient(boxed(r.metaGradient()))
+                .setCgResidual(r.cgResidual())
+                .setKlAdaptedPrior(r.klAdaptedPrior())
+                .setPreReturn(r.preReturn())
+                .setPostReturn(r.postReturn())
+                .setContinuous(terms)
+                .build();
+    }
+
+    private ContinuousBoMrl bomrl(ContinuousPolicies.Decoded phi) {
+        if (bomrl == null || obsDim != phi.obsDim() || actDim != phi.actDim()) {
+            bomrl = new ContinuousBoMrl(config.continuous(), phi.obsDim(), phi.actDim());
+            obsDim = phi.obsDim();
+            actDim = phi.actDim();
+        }
+        return bomrl;
+    }
+
+    /** Validated records (sorted by episode index) as core's trajectories, checked against the policy's dimensions. */
+    static List<ContinuousTrajectory> episodes(List<Trajectory> sorted, ContinuousPolicies.Decoded policy) {
+        return sorted.stream().map(t -> {
+            if (t.getObsDim() != policy.obsDim() || t.getActDim() != policy.actDim()) {
+                throw new IllegalArgumentException("episode " + t.getEpisodeIndex() + " of " + t.getAssignmentId()
+                        + " has obsDim " + t.getObsDim() + ", actDim " + t.getActDim() + ", the policy "
+                        + policy.obsDim() + ", " + policy.actDim());
+            }
+            return new ContinuousTrajectory(t.getEpisodeIndex(), t.getObsDim(), t.getActDim(),
+                    ContinuousPolicies.doubles(t.getObservations()), ContinuousPolicies.doubles(t.getActions()),
+                    ContinuousPolicies.doubles(t.getRewards()), t.getContinuationReturn());
+        }).toList();
+    }
+
+    private static List<Double> boxed(double[] values) {
+        return Arrays.stream(values).boxed().toList();
+    }
+}

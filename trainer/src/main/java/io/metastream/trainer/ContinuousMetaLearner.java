@@ -1,0 +1,132 @@
+package io.metastream.trainer;
+
+import io.metastream.core.estimate.RunningMoments;
+import io.metastream.core.linalg.Dense;
+import io.metastream.core.meta.ContinuousBoMrl;
+import io.metastream.core.meta.ContinuousExperimentConfig;
+import io.metastream.core.meta.ContinuousMetaTrainer;
+import io.metastream.core.meta.TabularBoMrl;
+import io.metastream.core.random.Purpose;
+import io.metastream.core.task.ContinuousTaskFamily;
+import io.metastream.mujoco.task.ContinuousFamilies;
+import io.metastream.schemas.ContinuousTaskTerms;
+import io.metastream.schemas.PolicyParams;
+import io.metastream.schemas.TaskMetaGradient;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Continuous BO-MRL as {@link ContinuousMetaTrainer} runs it: φ₀ = {@link ContinuousBoMrl#initialPhi},
+ * the round's tasks by {@link ContinuousMetaTrainer#tasksOf} (spec = {@code family.spec(task)},
+ * {@code preRollouts} episodes, PRE seed (seed, PRE, round, slot)), and one TRPO meta-step
+ * ({@link ContinuousBoMrl#metaUpdate}) on the task results rebuilt from the meta-gradient records in
+ * slot order, after which the observation moments absorb the round's PRE moments
+ * ({@link ContinuousBoMrl#mergeMoments}). Meta-priors are {@code gaussian-mlp
+ * [obsDim, hidden…, actDim]} carrying the moments in force for the rounds they collect.
+ */
+final class ContinuousMetaLearner implements MetaLearner {
+
+    private final ContinuousExperimentConfig exp;
+    private final ContinuousTaskFamily<?> family;
+    private final ContinuousBoMrl bomrl;
+    private RunningMoments moments;
+
+    ContinuousMetaLearner(ContinuousExperimentConfig exp) {
+        this.exp = exp;
+        this.family = ContinuousFamilies.byName(exp.family());
+        this.bomrl = new ContinuousBoMrl(exp, family.obsDim(), family.actDim());
+        this.moments = RunningMoments.empty(family.obsDim());
+    }
+
+    /** The observation moments accumulated over the rounds updated so far. */
+    RunningMoments moments() {
+        return moments;
+    }
+
+    @Override
+    public double[] initialPhi() {
+        return bomrl.initialPhi();
+    }
+
+    @Override
+    public PolicyParams.Builder prior(double[] phi) {
+        List<Integer> shape = new ArrayList<>();
+        shape.add(family.obsDim());
+        Arrays.stream(exp.hidden()).forEach(shape::add);
+        shape.add(family.actDim());
+        boolean empty = moments.count() == 0;
+        return PolicyParams.newBuilder().setPolicyType("gaussian-mlp").setShape(shape)
+                .setParams(boxed(phi)).setObservationCount(moments.count())
+                .setObservationMean(empty ? List.of() : boxed(moments.mean()))
+                .setObservationM2(empty ? List.of() : boxed(moments.m2()));
+    }
+
+    @Override
+    public List<Collection> collections(int round) {
+        return collections(family, round);
+    }
+
+    private <T> List<Collection> collections(ContinuousTaskFamily<T> f, int round) {
+        List<T> tasks = ContinuousMetaTrainer.tasksOf(exp, f, round);
+        List<Collection> out = new ArrayList<>(tasks.size());
+        for (int slot = 0; slot < tasks.size(); slot++) {
+            out.add(new Collection(f.spec(tasks.get(slot)), exp.preRollouts(),
+                    TabularBoMrl.collectionSeed(exp.seed(), Purpose.PRE, round, slot)));
+        }
+        return out;
+    }
+
+    @Override
+    public Update update(double[] phi, List<TaskMetaGradient> slotOrder) {
+        List<ContinuousBoMrl.TaskResult> results = new ArrayList<>(slotOrder.size());
+        for (TaskMetaGradient g : slotOrder) {
+            results.add(taskResult(g));
+        }
+        ContinuousBoMrl.MetaUpdate step = bomrl.metaUpdate(phi, results);
+        moments = ContinuousBoMrl.mergeMoments(moments, results);
+        Map<String, Double> d = new LinkedHashMap<>();
+        d.put("trpoAccepted", step.trpo().accepted() ? 1.0 : 0.0);
+        d.put("trpoHalvings", (double) step.trpo().halvings());
+        d.put("trpoKl", step.trpo().kl());
+        d.put("gradientNorm", Dense.norm(step.meanMetaGradient()));
+        d.put("cgResidual", mean(slotOrder, TaskMetaGradient::getCgResidual));
+        d.put("klAdaptedPrior", mean(slotOrder, TaskMetaGradient::getKlAdaptedPrior));
+        return new Update(step.phi(), d);
+    }
+
+    /** The core value of a meta-gradient record (everything {@link ContinuousBoMrl#taskResult} returned). */
+    static ContinuousBoMrl.TaskResult taskResult(TaskMetaGradient g) {
+        ContinuousTaskTerms c = g.getContinuous();
+        if (c == null) {
+            throw new IllegalStateException("meta-gradient of task " + g.getTaskId() + " (round " + g.getRound()
+                    + ") has no continuous terms: was it computed by a tabular adapter?");
+        }
+        int dim = c.getStateDim();
+        double[] states = doubles(c.getStates());
+        RunningMoments pre = new RunningMoments((long) c.getObservationCount(), doubles(c.getObservationMean()),
+                doubles(c.getObservationM2()));
+        return new ContinuousBoMrl.TaskResult(doubles(g.getGradient()), doubles(c.getCgSolution()),
+                doubles(c.getAdaptedParams()), g.getCgResidual(), g.getKlAdaptedPrior(), g.getPreReturn(),
+                g.getPostReturn(), pre, states.length / dim, states);
+    }
+
+    private static double mean(List<TaskMetaGradient> gs, java.util.function.ToDoubleFunction<TaskMetaGradient> f) {
+        double s = 0;
+        for (TaskMetaGradient g : gs) {
+            s += f.applyAsDouble(g);
+        }
+        return s / gs.size();
+    }
+
+    private static double[] doubles(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static List<Double> boxed(double[] values) {
+        return Arrays.stream(values).boxed().toList();
+    }
+}
