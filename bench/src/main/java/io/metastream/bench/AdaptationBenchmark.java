@@ -1,0 +1,134 @@
+package io.metastream.bench;
+
+import io.metastream.core.continuous.ContinuousAlgorithm;
+import io.metastream.core.continuous.ContinuousBatch;
+import io.metastream.core.continuous.ContinuousHypergradient;
+import io.metastream.core.continuous.ContinuousLowerLevel;
+import io.metastream.core.continuous.GaussianMlpPolicy;
+import io.metastream.core.continuous.HypergradientConfig;
+import io.metastream.core.continuous.LowerLevelConfig;
+import io.metastream.core.continuous.PolicyGradient;
+import io.metastream.core.estimate.MonteCarloAdvantages;
+import io.metastream.core.estimate.ObservationNormalizer;
+import io.metastream.core.random.Seeds;
+import io.metastream.mujoco.task.LocomotionEnv;
+import io.metastream.mujoco.task.VelocityTask;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The per-task math of continuous BO-MRL on the reference PRE batch of EXPERIMENTS.md §MuJoCo, one
+ * thread, milliseconds per operation:
+ * <ul>
+ *   <li>{@link #adapt}: one within-task adaptation θ* = Alg(π_φ, λ, τ) — 50 Adam steps (lr 1e-3)
+ *       on L_low with λ = 0.5 ({@link LowerLevelConfig#paper}) over n = 20 × 200 = 4000 rows;</li>
+ *   <li>{@link #hypergradient}: one hypergradient at θ* on the same batch — 10 CG iterations on
+ *       ∇²_θθ L_low and the mixed derivative of D ({@link HypergradientConfig#paper}) — given the
+ *       POST loss gradient g of 100 × 200 = 20 000 rows (computed once, in setup).</li>
+ * </ul>
+ * The batch is REAL half-cheetah data (HalfCheetah-Vel, goal 1.0 m/s; obsDim 17, actDim 6): 20
+ * rollouts of the initial Gaussian MLP 128-128 (log σ = −0.7, fixed seed), observations normalised
+ * with moments fitted to 20 earlier episodes of the same policy, Monte-Carlo advantages
+ * ({@link MonteCarloAdvantages}, γ = 0.995, no continuation tail). Needs MuJoCo.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(1)
+@Threads(1)
+public class AdaptationBenchmark {
+
+    static final long SEED = 20240705L;
+    static final String FAMILY = "halfcheetah-vel";
+    static final double GOAL_VELOCITY = 1.0;
+    static final int PRE_EPISODES = 20;
+    static final int POST_EPISODES = 100;
+
+    /** The PRE batch, the initial policy φ and the lower level of one algorithm. */
+    @State(Scope.Thread)
+    public static class Pre {
+
+        @Param({"ALG1", "ALG2", "ALG3"})
+        public ContinuousAlgorithm algorithm;
+
+        GaussianMlpPolicy policy;
+        double[] phi;
+        ObservationNormalizer normalizer;
+        ContinuousBatch batch;
+        ContinuousLowerLevel lowerLevel;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            try (LocomotionEnv<VelocityTask> env = BenchRollouts.velocityEnv(FAMILY, GOAL_VELOCITY)) {
+                policy = BenchRollouts.policy(env);
+                phi = policy.initialParameters(Seeds.rng(SEED, 1), BenchRollouts.INIT_LOG_STD, BenchRollouts.OUTPUT_SCALE);
+                normalizer = BenchRollouts.fitNormalizer(env, policy, phi, Seeds.derive(SEED, 2), PRE_EPISODES);
+                batch = MonteCarloAdvantages.batch(
+                        BenchRollouts.rollouts(env, policy, phi, normalizer, Seeds.derive(SEED, 3), PRE_EPISODES),
+                        normalizer, BenchRollouts.GAMMA);
+            }
+            lowerLevel = new ContinuousLowerLevel(policy, LowerLevelConfig.paper(algorithm));
+        }
+    }
+
+    /** θ* of the PRE batch and the POST loss gradient g = −∇̂_θ J(θ*) from 100 rollouts of π_θ*. */
+    @State(Scope.Thread)
+    public static class Post {
+
+        double[] theta;
+        double[] postLossGradient;
+        ContinuousHypergradient hypergradient;
+
+        @Setup(Level.Trial)
+        public void setUp(Pre pre) {
+            ContinuousLowerLevel.Solution solution = pre.lowerLevel.solve(pre.phi, pre.batch);
+            theta = solution.theta();
+            try (LocomotionEnv<VelocityTask> env = BenchRollouts.velocityEnv(FAMILY, GOAL_VELOCITY)) {
+                ContinuousBatch post = MonteCarloAdvantages.batch(
+                        BenchRollouts.rollouts(env, pre.policy, theta, pre.normalizer, Seeds.derive(SEED, 4), POST_EPISODES),
+                        pre.normalizer, BenchRollouts.GAMMA);
+                postLossGradient = new double[pre.policy.parameterCount()];
+                PolicyGradient.lossGradient(pre.policy, theta, post, postLossGradient);
+            }
+            hypergradient = new ContinuousHypergradient(pre.lowerLevel, HypergradientConfig.paper());
+            // what the timed operations do on this batch (printed once per fork, outside the measurement)
+            ContinuousHypergradient.Result r = hypergradient.compute(pre.phi, theta, pre.batch, postLossGradient);
+            System.out.printf("%n%s on n = %d rows: %d Adam steps, stopped early %b, mean KL(phi||theta*) %.4g, L_low %.4g;"
+                    + " hypergradient CG residual %.3g, |g| %.3g%n", pre.algorithm, pre.batch.n(), solution.steps(),
+                    solution.stoppedEarly(), solution.meanKl(), solution.loss(), r.cgResidual(), norm(postLossGradient));
+        }
+
+        private static double norm(double[] v) {
+            double s = 0;
+            for (double x : v) {
+                s += x * x;
+            }
+            return Math.sqrt(s);
+        }
+    }
+
+    /** One lower-level solve from θ = φ. */
+    @Benchmark
+    public ContinuousLowerLevel.Solution adapt(Pre pre) {
+        return pre.lowerLevel.solve(pre.phi, pre.batch);
+    }
+
+    /** One hypergradient (10 CG iterations) at θ* on the PRE batch. */
+    @Benchmark
+    public ContinuousHypergradient.Result hypergradient(Pre pre, Post post) {
+        return post.hypergradient.compute(pre.phi, post.theta, pre.batch, post.postLossGradient);
+    }
+}
