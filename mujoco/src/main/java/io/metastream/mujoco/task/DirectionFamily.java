@@ -1,6 +1,5 @@
 package io.metastream.mujoco.task;
 
-import io.metastream.core.task.ContinuousTaskFamily;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -11,7 +10,7 @@ import java.util.random.RandomGenerator;
  * [−1, 1, −1, 1]); {@code rng} is not consumed. The test and validation tasks are d = −1, +1.
  * Task specs are {@code NAME:D}, e.g. {@code ant-dir:-1}. Environments hold native memory: close them.
  */
-public record DirectionFamily(String name, Robot robot) implements ContinuousTaskFamily<DirectionTask> {
+public record DirectionFamily(String name, Robot robot) implements LocomotionFamily<DirectionTask> {
 
     /** {@code halfcheetah-dir}. */
     public static DirectionFamily halfCheetahDir() {
@@ -46,30 +45,9 @@ public record DirectionFamily(String name, Robot robot) implements ContinuousTas
         return testTasks();
     }
 
-    /** A new episode environment (horizon 200) for {@code task} on the shared model. */
-    public LocomotionEnv<DirectionTask> newEnvironment(DirectionTask task) {
-        return newEnvironment(task, LocomotionEnv.HORIZON);
-    }
-
-    /** A new environment truncating after {@code horizon} steps; the caller closes it. */
     @Override
-    public LocomotionEnv<DirectionTask> newEnvironment(DirectionTask task, int horizon) {
-        return new LocomotionEnv<>(robot, robot.newMujocoEnv(), task, t -> LocomotionReward.direction(robot, t), horizon);
-    }
-
-    @Override
-    public int obsDim() {
-        return robot.observationSize();
-    }
-
-    @Override
-    public int actDim() {
-        return robot.actionSize();
-    }
-
-    @Override
-    public int defaultHorizon() {
-        return LocomotionEnv.HORIZON;
+    public LocomotionReward reward(DirectionTask task) {
+        return LocomotionReward.direction(robot, task);
     }
 
     @Override

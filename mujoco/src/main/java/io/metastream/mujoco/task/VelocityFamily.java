@@ -1,6 +1,5 @@
 package io.metastream.mujoco.task;
 
-import io.metastream.core.task.ContinuousTaskFamily;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -13,7 +12,7 @@ import java.util.random.RandomGenerator;
  * Environments hold native memory: close them.
  */
 public record VelocityFamily(String name, Robot robot, double maxVelocity, List<VelocityTask> testTasks,
-                             List<VelocityTask> validationTasks) implements ContinuousTaskFamily<VelocityTask> {
+                             List<VelocityTask> validationTasks) implements LocomotionFamily<VelocityTask> {
 
     public VelocityFamily {
         testTasks = List.copyOf(testTasks);
@@ -44,30 +43,9 @@ public record VelocityFamily(String name, Robot robot, double maxVelocity, List<
         return out;
     }
 
-    /** A new episode environment (horizon 200) for {@code task} on the shared model. */
-    public LocomotionEnv<VelocityTask> newEnvironment(VelocityTask task) {
-        return newEnvironment(task, LocomotionEnv.HORIZON);
-    }
-
-    /** A new environment truncating after {@code horizon} steps; the caller closes it. */
     @Override
-    public LocomotionEnv<VelocityTask> newEnvironment(VelocityTask task, int horizon) {
-        return new LocomotionEnv<>(robot, robot.newMujocoEnv(), task, t -> LocomotionReward.velocity(robot, t), horizon);
-    }
-
-    @Override
-    public int obsDim() {
-        return robot.observationSize();
-    }
-
-    @Override
-    public int actDim() {
-        return robot.actionSize();
-    }
-
-    @Override
-    public int defaultHorizon() {
-        return LocomotionEnv.HORIZON;
+    public LocomotionReward reward(VelocityTask task) {
+        return LocomotionReward.velocity(robot, task);
     }
 
     @Override
