@@ -1,7 +1,6 @@
 package io.metastream.cli;
 
 import io.metastream.streams.AdapterApp;
-import io.metastream.streams.AdapterConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,10 +18,14 @@ final class AdapterCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where the adapter keeps its RocksDB stores (default: a fresh temporary directory; state is restored from the changelogs).")
+    java.nio.file.Path stateDir;
+
     @Override
     public Integer call() throws Exception {
         ExperimentFile ef = config.load();
-        AdapterApp app = AdapterApp.create(AdapterConfig.of(ef.experimentId(), ef.experiment()), cluster.bootstrapServers).start();
+        AdapterApp app = RunSession.adapter(ef, cluster.bootstrapServers, cluster.clientProperties(), stateDir).start();
         RunSession.runUntilStopped(app, "adapter of " + ef.experimentId(), System.out);
         return 0;
     }

@@ -55,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         System.out.println("metastream demo: Frozen Lake high variance, Alg(1), " + iterations + " meta-iterations x "
                 + ef.experiment().tasksPerIteration() + " tasks x " + episodes + " episodes, " + workers + " workers -> " + dir);
-        RunSession.runAll(ef, null, dir, System.out);
+        RunSession.runAll(ef, null, Map.of(), dir, System.out);
         System.out.printf(java.util.Locale.ROOT, "demo finished in %.1f s; run directory %s%n", (System.nanoTime() - t0) / 1e9, dir);
         return 0;
     }

@@ -18,6 +18,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "Kafka cluster (default: start an embedded broker).")
     String bootstrapServers;
 
+    @Option(names = "--client-config", paramLabel = "FILE",
+            description = "Kafka client properties (security.protocol, sasl.*, ssl.*, timeouts) for every client (with --bootstrap-servers).")
+    Path clientConfig;
+
     @Mixin
     OutputOptions output;
 
@@ -26,7 +30,7 @@ final class RunCommand implements Callable<Integer> {
         ExperimentFile ef = config.load();
         Path dir = output.directory(ef);
         System.out.println("metastream run: " + ef.experimentId() + " -> " + dir);
-        RunSession.runAll(ef, bootstrapServers, dir, System.out);
+        RunSession.runAll(ef, bootstrapServers, ClientProperties.load(clientConfig), dir, System.out);
         return 0;
     }
 }

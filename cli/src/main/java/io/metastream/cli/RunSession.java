@@ -38,7 +38,8 @@ final class RunSession {
     }
 
     /** Every role in this JVM; an embedded broker when {@code bootstrapOrNull} is null. */
-    static void runAll(ExperimentFile ef, String bootstrapOrNull, Path dir, PrintStream out) throws IOException {
+    static void runAll(ExperimentFile ef, String bootstrapOrNull, Map<String, String> clientProps, Path dir, PrintStream out)
+            throws IOException {
         EmbeddedKafkaBroker broker = null;
         String bootstrap = bootstrapOrNull;
         if (bootstrap == null) {
@@ -48,12 +49,13 @@ final class RunSession {
         }
         List<RolloutWorker> workers = new ArrayList<>();
         try {
-            ExperimentTopics.create(bootstrap, ef.experimentId(), ef.partitions(), (short) 1, Map.of());
-            try (AdapterApp adapter = AdapterApp.create(AdapterConfig.of(ef.experimentId(), ef.experiment()), bootstrap).start()) {
+            ExperimentTopics.create(bootstrap, ef.experimentId(), ef.partitions(), (short) 1, Map.copyOf(clientProps));
+            try (AdapterApp adapter = adapter(ef, bootstrap, clientProps, null).start()) {
                 for (int w = 0; w < ef.workers(); w++) {
-                    workers.add(RolloutWorker.start(WorkerConfig.of(ef.experimentId(), "worker-" + w, bootstrap)));
+                    workers.add(RolloutWorker.start(WorkerConfig.of(ef.experimentId(), "worker-" + w, bootstrap)
+                            .withClientProperties(clientProps)));
                 }
-                train(ef, bootstrap, dir, out);
+                train(ef, bootstrap, clientProps, dir, out);
             } finally {
                 for (RolloutWorker w : workers) {
                     w.close();
@@ -67,14 +69,16 @@ final class RunSession {
     }
 
     /** Runs the trainer against {@code bootstrap}, then the meta-test; returns the final meta-prior. */
-    static double[] train(ExperimentFile ef, String bootstrap, Path dir, PrintStream out) throws IOException {
+    static double[] train(ExperimentFile ef, String bootstrap, Map<String, String> clientProps, Path dir, PrintStream out)
+            throws IOException {
         Files.createDirectories(dir);
         TabularExperimentConfig exp = ef.experiment();
         Files.writeString(dir.resolve("config.txt"), ef + System.lineSeparator());
         int iterations = exp.iterations();
         double perRound = 2.0 * exp.episodes() * exp.tasksPerIteration();
         StringBuilder csv = new StringBuilder("round,version,pre_return,post_return,staleness,elapsed_s,trajectories_per_s\n");
-        TrainerConfig tc = new TrainerConfig(ef.experimentId(), bootstrap, exp, Duration.ofMinutes(10), ef.maxStaleness(), Map.of());
+        TrainerConfig tc = new TrainerConfig(ef.experimentId(), bootstrap, exp, Duration.ofMinutes(10), ef.maxStaleness(),
+                Map.copyOf(clientProps));
         double[] phi;
         double[][] pipelineEval;
         try (StreamingTrainer trainer = new StreamingTrainer(tc)) {
@@ -102,6 +106,18 @@ final class RunSession {
         out.printf("Wrote %s, %s, %s, %s, %s%n", dir.resolve("config.txt"), dir.resolve("progress.csv"),
                 dir.resolve("meta-test.csv"), progressPng, adaptationPng);
         return phi;
+    }
+
+    /**
+     * The experiment's adapter with {@code clientProps} passed to its Kafka clients and its RocksDB
+     * state in {@code stateDir} (a fresh temporary directory when null: the state is then restored
+     * from the changelog topics on start).
+     */
+    static AdapterApp adapter(ExperimentFile ef, String bootstrap, Map<String, String> clientProps, Path stateDir)
+            throws IOException {
+        AdapterConfig config = AdapterConfig.of(ef.experimentId(), ef.experiment());
+        Path dir = stateDir != null ? Files.createDirectories(stateDir) : Files.createTempDirectory(config.applicationId() + "-state");
+        return AdapterApp.create(config, bootstrap, dir, clientProps);
     }
 
     private static void metaTest(TabularExperimentConfig exp, double[] phi, double[][] pipelineEval, Path dir,

@@ -36,10 +36,13 @@ final class TopicsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ExperimentFile ef = config.load();
         if (!describe) {
-            List<String> created = ExperimentTopics.create(cluster.bootstrapServers, ef.experimentId(), ef.partitions(), replication, Map.of());
+            List<String> created = ExperimentTopics.create(cluster.bootstrapServers, ef.experimentId(), ef.partitions(), replication,
+                    Map.copyOf(cluster.clientProperties()));
             System.out.println("created " + created.size() + " topic(s)" + (created.isEmpty() ? " (all existed)" : ": " + created));
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers))) {
+        Map<String, Object> adminProps = new java.util.HashMap<>(cluster.clientProperties());
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers);
+        try (Admin admin = Admin.create(adminProps)) {
             for (Topics t : Topics.values()) {
                 String name = t.of(ef.experimentId());
                 TopicDescription d = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);

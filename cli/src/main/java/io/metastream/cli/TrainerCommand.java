@@ -26,7 +26,7 @@ final class TrainerCommand implements Callable<Integer> {
         ExperimentFile ef = config.load();
         Path dir = output.directory(ef);
         System.out.println("metastream trainer: " + ef.experimentId() + " on " + cluster.bootstrapServers + " -> " + dir);
-        RunSession.train(ef, cluster.bootstrapServers, dir, System.out);
+        RunSession.train(ef, cluster.bootstrapServers, cluster.clientProperties(), dir, System.out);
         return 0;
     }
 }

@@ -26,7 +26,8 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ExperimentFile ef = config.load();
         String id = workerId != null ? workerId : "worker-" + hostname() + "-" + ProcessHandle.current().pid();
-        RolloutWorker worker = RolloutWorker.start(WorkerConfig.of(ef.experimentId(), id, cluster.bootstrapServers));
+        RolloutWorker worker = RolloutWorker.start(WorkerConfig.of(ef.experimentId(), id, cluster.bootstrapServers)
+                .withClientProperties(cluster.clientProperties()));
         RunSession.runUntilStopped(worker, "worker " + id + " of " + ef.experimentId(), System.out);
         return 0;
     }
