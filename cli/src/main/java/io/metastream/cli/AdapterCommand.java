@@ -22,11 +22,16 @@ final class AdapterCommand implements Callable<Integer> {
             description = "Where the adapter keeps its RocksDB stores (default: a fresh temporary directory; state is restored from the changelogs).")
     java.nio.file.Path stateDir;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Override
     public Integer call() throws Exception {
         ExperimentFile ef = config.load();
+        MetricsEndpoint m = metrics.start(ef.experimentId(), System.out);
         AdapterApp app = RunSession.adapter(ef, cluster.bootstrapServers, cluster.clientProperties(), stateDir).start();
-        RunSession.runUntilStopped(app, "adapter of " + ef.experimentId(), System.out);
+        RunSession.bindAdapter(m, app);
+        RunSession.runUntilStopped(WorkerCommand.closeAll(app, m), "adapter of " + ef.experimentId(), System.out);
         return 0;
     }
 }

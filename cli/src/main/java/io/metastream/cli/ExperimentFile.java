@@ -39,18 +39,30 @@ public record ExperimentFile(String experimentId, TabularExperimentConfig experi
 
     /** Loads {@code file}, then applies {@code key=value} overrides. */
     public static ExperimentFile load(Path file, List<String> overrides) {
-        Map<String, Object> raw = new LinkedHashMap<>();
         String where = "config " + file;
         try {
-            Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
+            return parse(Files.readString(file), where, overrides);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Parses config text (as in a file or a manifest), then applies {@code key=value} overrides; errors name {@code where}. */
+    public static ExperimentFile parse(String text, String where, List<String> overrides) {
+        return fromMap(rawMap(text, where, overrides), where);
+    }
+
+    /** The {@code key → value} map of config text with overrides applied, not yet validated. */
+    static Map<String, Object> rawMap(String text, String where, List<String> overrides) {
+        Map<String, Object> raw = new LinkedHashMap<>();
+        try {
+            Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
             if (doc != null && !(doc instanceof Map<?, ?>)) {
                 throw new IllegalArgumentException(where + ": expected 'key: value' lines, got " + doc.getClass().getSimpleName());
             }
             if (doc != null) {
                 ((Map<?, ?>) doc).forEach((k, v) -> raw.put(String.valueOf(k), v));
             }
-        } catch (IOException e) {
-            throw new IllegalArgumentException(where + ": cannot read (" + e.getMessage() + ")");
         } catch (YAMLException e) {
             throw new IllegalArgumentException(where + ": not valid YAML (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
@@ -61,7 +73,46 @@ public record ExperimentFile(String experimentId, TabularExperimentConfig experi
             }
             raw.put(o.substring(0, eq).trim(), o.substring(eq + 1).trim());
         }
-        return fromMap(raw, where);
+        return raw;
+    }
+
+    /**
+     * The canonical config text: every key that defines the experiment, in a fixed order, with
+     * values that parse back to the same experiment bit for bit (doubles in shortest round-trip
+     * form). It is what the trainer records in the manifest, what a restarted trainer is checked
+     * against and what {@code replay} rebuilds the experiment from. {@code workers} is left out:
+     * how many workers run does not change the experiment.
+     */
+    public String canonicalText() {
+        TabularExperimentConfig e = experiment;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("experiment-id", experimentId);
+        m.put("family", e.family());
+        m.put("alg", e.alg().name().substring(3));
+        m.put("seed", e.seed());
+        m.put("iterations", e.iterations());
+        m.put("tasks-per-iteration", e.tasksPerIteration());
+        m.put("episodes", e.episodes());
+        m.put("lambda-train", e.lambdaTrain());
+        m.put("lambda-test", e.lambdaTest());
+        m.put("sarsa-step", e.sarsaStep());
+        m.put("sarsa-sweeps", e.sarsaSweeps());
+        m.put("meta-learning-rate", e.metaLearningRate());
+        m.put("optimizer", e.optimizer());
+        m.put("phi-init", e.phiInit());
+        m.put("hypergradient", e.hypergradient().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("test-steps", e.testSteps());
+        m.put("pg-step-size", e.pgStepSize());
+        m.put("max-staleness", maxStaleness);
+        m.put("partitions", partitions);
+        StringBuilder out = new StringBuilder();
+        m.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
+        return out.toString();
+    }
+
+    /** This config with another experiment id (topic prefix). */
+    public ExperimentFile withExperimentId(String id) {
+        return new ExperimentFile(id, experiment, maxStaleness, workers, partitions);
     }
 
     static ExperimentFile fromMap(Map<String, Object> raw, String where) {

@@ -1,5 +1,7 @@
 package io.metastream.cli;
 
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "metastream", mixinStandardHelpOptions = true, version = "metastream 0.1.0",
         description = "Continuous online meta-reinforcement learning (BO-MRL) on Apache Kafka.",
         subcommands = {DemoCommand.class, RunCommand.class, WorkerCommand.class, AdapterCommand.class,
-                TrainerCommand.class, TopicsCommand.class, BrokerCommand.class, FrozenLakeCommand.class})
+                TrainerCommand.class, ReplayCommand.class, ReportCommand.class, CompareCommand.class, TopicsCommand.class, BrokerCommand.class, FrozenLakeCommand.class})
 public final class MetastreamCommand implements Runnable {
 
     @Override
@@ -22,16 +24,45 @@ public final class MetastreamCommand implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs the command line and returns the exit code (1 for a user error, with its message on stderr). */
+    /**
+     * Runs the command line and returns the exit code: 1 for a user error, with its message on
+     * stderr — a bad option or config value, and a Kafka cluster that refuses the credentials or
+     * does not answer (the usual results of a wrong {@code --bootstrap-servers} or {@code --client-config}).
+     */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new MetastreamCommand());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof IllegalArgumentException) {
-                cmd.getErr().println("metastream: " + ex.getMessage());
+            String message = userError(ex);
+            if (message != null) {
+                cmd.getErr().println("metastream: " + message);
                 return 1;
             }
             throw ex;
         });
         return cl.execute(args);
+    }
+
+    /** The one-line message of a user error, or null when {@code ex} is not one (a bug: keep the stack trace). */
+    static String userError(Throwable ex) {
+        if (ex instanceof IllegalArgumentException) {
+            return ex.getMessage();
+        }
+        // Kafka's failures arrive wrapped (ExecutionException, IllegalStateException, StreamsException)
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AuthenticationException) {   // SASL (e.g. wrong password) or TLS handshake
+                return "the Kafka cluster refused authentication: " + oneLine(t)
+                        + " (check security.protocol, sasl.mechanism, sasl.jaas.config and ssl.* in --client-config)";
+            }
+            if (t instanceof TimeoutException) {
+                return "the Kafka cluster did not answer in time: " + oneLine(t) + " (check --bootstrap-servers, and that"
+                        + " security.protocol in --client-config matches the listener: a secured listener drops clients"
+                        + " that do not authenticate)";
+            }
+        }
+        return null;
+    }
+
+    private static String oneLine(Throwable t) {
+        return String.valueOf(t.getMessage()).replaceAll("\\s*\\R\\s*", " ").strip();
     }
 }

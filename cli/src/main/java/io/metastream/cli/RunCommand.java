@@ -25,12 +25,17 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Override
     public Integer call() throws Exception {
         ExperimentFile ef = config.load();
         Path dir = output.directory(ef);
         System.out.println("metastream run: " + ef.experimentId() + " -> " + dir);
-        RunSession.runAll(ef, bootstrapServers, ClientProperties.load(clientConfig), dir, System.out);
+        try (MetricsEndpoint m = metrics.start(ef.experimentId(), System.out)) {
+            RunSession.runAll(ef, bootstrapServers, ClientProperties.load(clientConfig), dir, System.out, m);
+        }
         return 0;
     }
 }

@@ -40,6 +40,19 @@ final class RunSession {
     /** Every role in this JVM; an embedded broker when {@code bootstrapOrNull} is null. */
     static void runAll(ExperimentFile ef, String bootstrapOrNull, Map<String, String> clientProps, Path dir, PrintStream out)
             throws IOException {
+        runAll(ef, bootstrapOrNull, clientProps, dir, out, null);
+    }
+
+    /** As above, with every role's metrics bound to {@code metrics} (none when null). */
+    static void runAll(ExperimentFile ef, String bootstrapOrNull, Map<String, String> clientProps, Path dir, PrintStream out,
+                       MetricsEndpoint metrics) throws IOException {
+        try (GracefulStop stop = new GracefulStop(out)) {
+            runAll(ef, bootstrapOrNull, clientProps, dir, out, stop, metrics);
+        }
+    }
+
+    private static void runAll(ExperimentFile ef, String bootstrapOrNull, Map<String, String> clientProps, Path dir,
+                               PrintStream out, GracefulStop stop, MetricsEndpoint metrics) throws IOException {
         EmbeddedKafkaBroker broker = null;
         String bootstrap = bootstrapOrNull;
         if (bootstrap == null) {
@@ -51,11 +64,12 @@ final class RunSession {
         try {
             ExperimentTopics.create(bootstrap, ef.experimentId(), ef.partitions(), (short) 1, Map.copyOf(clientProps));
             try (AdapterApp adapter = adapter(ef, bootstrap, clientProps, null).start()) {
+                bindAdapter(metrics, adapter);
                 for (int w = 0; w < ef.workers(); w++) {
-                    workers.add(RolloutWorker.start(WorkerConfig.of(ef.experimentId(), "worker-" + w, bootstrap)
-                            .withClientProperties(clientProps)));
+                    workers.add(RolloutWorker.start(worker(ef, "worker-" + w, bootstrap, clientProps)));
+                    bindWorker(metrics, workers.get(w));
                 }
-                train(ef, bootstrap, clientProps, dir, out);
+                train(ef, bootstrap, clientProps, dir, out, stop, metrics);
             } finally {
                 for (RolloutWorker w : workers) {
                     w.close();
@@ -69,43 +83,74 @@ final class RunSession {
     }
 
     /** Runs the trainer against {@code bootstrap}, then the meta-test; returns the final meta-prior. */
-    static double[] train(ExperimentFile ef, String bootstrap, Map<String, String> clientProps, Path dir, PrintStream out)
-            throws IOException {
+    static double[] train(ExperimentFile ef, String bootstrap, Map<String, String> clientProps, Path dir, PrintStream out,
+                          MetricsEndpoint metrics) throws IOException {
+        try (GracefulStop stop = new GracefulStop(out)) {
+            return train(ef, bootstrap, clientProps, dir, out, stop, metrics);
+        }
+    }
+
+    /** As above, stopping gracefully on SIGTERM through {@code stop}; returns null when stopped before the end. */
+    private static double[] train(ExperimentFile ef, String bootstrap, Map<String, String> clientProps, Path dir,
+                                  PrintStream out, GracefulStop stop, MetricsEndpoint metrics) throws IOException {
         Files.createDirectories(dir);
         TabularExperimentConfig exp = ef.experiment();
         Files.writeString(dir.resolve("config.txt"), ef + System.lineSeparator());
         int iterations = exp.iterations();
-        double perRound = 2.0 * exp.episodes() * exp.tasksPerIteration();
-        StringBuilder csv = new StringBuilder("round,version,pre_return,post_return,staleness,elapsed_s,trajectories_per_s\n");
+        ProgressCsv csv = new ProgressCsv(ef);
         TrainerConfig tc = new TrainerConfig(ef.experimentId(), bootstrap, exp, Duration.ofMinutes(10), ef.maxStaleness(),
-                Map.copyOf(clientProps));
+                Map.copyOf(clientProps), ef.canonicalText());
         double[] phi;
         double[][] pipelineEval;
         try (StreamingTrainer trainer = new StreamingTrainer(tc)) {
-            long start = System.nanoTime();
+            stop.onStop(trainer::requestStop);
+            if (metrics != null) {
+                metrics.bindClients("trainer", trainer.kafkaClients());
+                metrics.gauge("trainer.rounds.completed", "trainer", "meta-updates applied by this trainer process",
+                        trainer::roundsCompleted);
+            }
+            int[] done = {0};   // rounds done by this process (a resumed run starts after the recorded ones)
             phi = trainer.run(r -> {
-                double secs = (System.nanoTime() - start) / 1e9;
-                double rate = perRound * (r.round() + 1) / secs;
+                double rate = csv.add(r.round(), r.newVersion(), r.diagnostics());
+                done[0]++;
+                double secs = csv.elapsed();
                 out.printf(Locale.ROOT, "round %d/%d  PRE return %.3f  POST return %.3f  staleness %d  %.0f trajectories/s"
                                 + "  elapsed %.0f s  ETA %.0f s%n", r.round() + 1, iterations, r.preReturn(), r.postReturn(),
-                        r.staleness(), rate, secs, secs / (r.round() + 1) * (iterations - r.round() - 1));
-                csv.append(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%d,%.3f,%.1f%n", r.round(), r.newVersion(),
-                        r.preReturn(), r.postReturn(), r.staleness(), secs, rate));
-            });
-            Files.writeString(dir.resolve("progress.csv"), csv.toString());
+                        r.staleness(), rate, secs, secs / done[0] * (iterations - r.round() - 1));
+            }, out::println);
+            Files.writeString(dir.resolve("progress.csv"), csv.text());
+            if (trainer.stopped()) {
+                out.printf("Wrote %s; the experiment is not finished: run the same command again to resume it%n",
+                        dir.resolve("progress.csv"));
+                return null;
+            }
             out.printf("meta-test through the pipeline: %d test tasks x %d adaptation steps ...%n",
                     FrozenLakeFamily.byName(exp.family()).testTasks().size(), exp.testSteps());
             pipelineEval = trainer.evaluate(iterations, phi);
         }
-        metaTest(exp, phi, pipelineEval, dir, out);
-        String alg = exp.alg().name().toLowerCase(Locale.ROOT);
-        Path progressPng = ProgressPlot.write(dir.resolve("progress.csv"), ef.experimentId() + ", " + exp.family() + ", " + alg,
-                dir.resolve("progress.png"));
-        Path adaptationPng = AdaptationPlot.write(AdaptationCurve.readCsv(dir.resolve("meta-test.csv"), exp.family(), alg),
-                PaperReference.CURVES, dir.resolve("adaptation.png"));
-        out.printf("Wrote %s, %s, %s, %s, %s%n", dir.resolve("config.txt"), dir.resolve("progress.csv"),
-                dir.resolve("meta-test.csv"), progressPng, adaptationPng);
+        Files.writeString(dir.resolve("manifest.txt"), Report.manifestText(bootstrap, clientProps, ef.experimentId()));
+        writeResults(ef, phi, pipelineEval, dir, out);
         return phi;
+    }
+
+    /** A worker of {@code ef}'s experiment (it checks assignments against the run's rounds and slots). */
+    static WorkerConfig worker(ExperimentFile ef, String workerId, String bootstrap, Map<String, String> clientProps) {
+        return WorkerConfig.of(ef.experimentId(), workerId, bootstrap).withClientProperties(clientProps)
+                .withExperiment(ef.experiment());
+    }
+
+    static void bindWorker(MetricsEndpoint metrics, RolloutWorker worker) {
+        if (metrics != null) {
+            metrics.bindClients("worker", worker.kafkaClients());
+            metrics.gauge("worker.episodes.published", "worker", "trajectories published and acknowledged",
+                    worker::episodesPublished);
+        }
+    }
+
+    static void bindAdapter(MetricsEndpoint metrics, AdapterApp adapter) {
+        if (metrics != null) {
+            adapter.kafkaStreams().forEach(s -> metrics.bindStreams("adapter", s));
+        }
     }
 
     /**
@@ -118,6 +163,23 @@ final class RunSession {
         AdapterConfig config = AdapterConfig.of(ef.experimentId(), ef.experiment());
         Path dir = stateDir != null ? Files.createDirectories(stateDir) : Files.createTempDirectory(config.applicationId() + "-state");
         return AdapterApp.create(config, bootstrap, dir, clientProps);
+    }
+
+    /**
+     * The meta-test table ({@code meta-test.csv}: BO-MRL from the pipeline's EVAL rounds, the
+     * baselines in-process from the same φ and seeds) and the plots of the run directory.
+     */
+    static void writeResults(ExperimentFile ef, double[] phi, double[][] pipelineEval, Path dir, PrintStream out)
+            throws IOException {
+        TabularExperimentConfig exp = ef.experiment();
+        metaTest(exp, phi, pipelineEval, dir, out);
+        String alg = exp.alg().name().toLowerCase(Locale.ROOT);
+        Path progressPng = ProgressPlot.write(dir.resolve("progress.csv"), ef.experimentId() + ", " + exp.family() + ", " + alg,
+                dir.resolve("progress.png"));
+        Path adaptationPng = AdaptationPlot.write(AdaptationCurve.readCsv(dir.resolve("meta-test.csv"), exp.family(), alg),
+                PaperReference.CURVES, dir.resolve("adaptation.png"));
+        out.printf("Wrote %s, %s, %s, %s, %s%n", dir.resolve("manifest.txt"), dir.resolve("progress.csv"),
+                dir.resolve("meta-test.csv"), progressPng, adaptationPng);
     }
 
     private static void metaTest(TabularExperimentConfig exp, double[] phi, double[][] pipelineEval, Path dir,
@@ -144,6 +206,47 @@ final class RunSession {
             out.printf("%-16s %s  (150 iterations)%n", "paper BO-MRL", FrozenLakeReproduction.format(ref));
         }
         Files.writeString(dir.resolve("meta-test.csv"), csv.toString());
+    }
+
+    /**
+     * Graceful stop on SIGTERM (or Ctrl-C) for a command that runs in the foreground: the shutdown
+     * hook runs the registered stop action (the trainer returns at its next committed point), then
+     * waits (at most 60 s) until the command has closed its roles, which {@link #close()} signals.
+     */
+    static final class GracefulStop implements AutoCloseable {
+
+        private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        private final Thread hook;
+        private volatile Runnable action = () -> { };
+
+        GracefulStop(PrintStream out) {
+            this.hook = new Thread(() -> {
+                out.println("metastream: stop requested (SIGTERM); finishing the current step and closing every role ...");
+                action.run();
+                try {
+                    if (!closed.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                        out.println("metastream: roles did not close within 60 s; exiting anyway");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "metastream-graceful-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        void onStop(Runnable r) {
+            this.action = r;
+        }
+
+        @Override
+        public void close() {
+            closed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook is running and has just been released
+            }
+        }
     }
 
     /** Blocks the calling thread until the JVM is asked to stop (SIGTERM, Ctrl-C), then closes {@code resource}. */

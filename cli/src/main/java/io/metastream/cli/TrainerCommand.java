@@ -21,12 +21,17 @@ final class TrainerCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Override
     public Integer call() throws Exception {
         ExperimentFile ef = config.load();
         Path dir = output.directory(ef);
         System.out.println("metastream trainer: " + ef.experimentId() + " on " + cluster.bootstrapServers + " -> " + dir);
-        RunSession.train(ef, cluster.bootstrapServers, cluster.clientProperties(), dir, System.out);
+        try (MetricsEndpoint m = metrics.start(ef.experimentId(), System.out)) {
+            RunSession.train(ef, cluster.bootstrapServers, cluster.clientProperties(), dir, System.out, m);
+        }
         return 0;
     }
 }

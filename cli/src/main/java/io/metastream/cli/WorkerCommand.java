@@ -22,14 +22,31 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--worker-id", description = "Worker id (default: worker-<hostname>-<pid>, unique across containers).")
     String workerId;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Override
     public Integer call() throws Exception {
         ExperimentFile ef = config.load();
         String id = workerId != null ? workerId : "worker-" + hostname() + "-" + ProcessHandle.current().pid();
-        RolloutWorker worker = RolloutWorker.start(WorkerConfig.of(ef.experimentId(), id, cluster.bootstrapServers)
-                .withClientProperties(cluster.clientProperties()));
-        RunSession.runUntilStopped(worker, "worker " + id + " of " + ef.experimentId(), System.out);
+        MetricsEndpoint m = metrics.start(ef.experimentId(), System.out);
+        RolloutWorker worker = RolloutWorker.start(RunSession.worker(ef, id, cluster.bootstrapServers, cluster.clientProperties()));
+        RunSession.bindWorker(m, worker);
+        RunSession.runUntilStopped(closeAll(worker, m), "worker " + id + " of " + ef.experimentId(), System.out);
         return 0;
+    }
+
+    /** Closes {@code role}, then {@code metrics} (if any). */
+    static AutoCloseable closeAll(AutoCloseable role, MetricsEndpoint metrics) {
+        return () -> {
+            try {
+                role.close();
+            } finally {
+                if (metrics != null) {
+                    metrics.close();
+                }
+            }
+        };
     }
 
     private static String hostname() {

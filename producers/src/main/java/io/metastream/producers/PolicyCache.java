@@ -25,9 +25,12 @@ import reactor.core.scheduler.Schedulers;
  * partition and started from the beginning, feeds a map from policy id to {@link RolloutPolicy}
  * (decoded by the experiment kind's decoder) on its own thread. {@link #await} gives a policy at once when known, or when it arrives.
  *
- * <p>A later record with the same id replaces the cached one; a tombstone removes it. Records
- * that cannot be decoded, or that are not a policy a worker can roll out, are logged and skipped
- * (assignments naming them then time out in {@link #await}). Nothing is evicted (see README).
+ * <p>A later record with the same id replaces the cached one. Records that cannot be decoded,
+ * tombstones (policies are never deleted: the log is the experiment), records whose key is not
+ * their policy id, and records that are not a policy a worker can roll out are logged and skipped
+ * (assignments naming them then time out in {@link #await}); the adapter's policy audit, the one
+ * dead-letter owner of the policies topic, dead-letters each of them once — every worker reads
+ * every policy record, so a worker cannot. Nothing is evicted (see README).
  */
 final class PolicyCache implements AutoCloseable {
 
@@ -112,24 +115,19 @@ final class PolicyCache implements AutoCloseable {
 
   private void accept(ConsumerRecord<String, byte[]> record) {
     String where = topic + "-" + record.partition() + "@" + record.offset();
-    if (record.value() == null) {
-      if (record.key() != null) {
-        CompletableFuture<RolloutPolicy> old = policies.get(record.key());
-        if (old != null && old.isDone()) {
-          policies.remove(record.key(), old);
-        }
-      }
-      return;
-    }
     RolloutPolicy policy;
     try {
       PolicyParams params = serde.deserialize(record.value());
       if (params == null) {
-        return;
+        throw new IllegalArgumentException("tombstone: policies are never deleted");
+      }
+      if (!params.getPolicyId().equals(record.key())) {
+        throw new IllegalArgumentException("key does not match policyId '" + params.getPolicyId() + "'");
       }
       policy = decoder.apply(params);
     } catch (RuntimeException e) {   // undecodable bytes or an unsupported policy
-      log.warn("skipping policy record {} (key {}): {}", where, record.key(), e.getMessage());
+      log.info("skipping policy record {} (key {}), the adapter's policy audit dead-letters it: {}", where,
+          record.key(), e.getMessage());
       return;
     }
     CompletableFuture<RolloutPolicy> previous =

@@ -9,6 +9,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -23,6 +25,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -55,8 +58,20 @@ import reactor.core.scheduler.Schedulers;
  * so the group redelivers it; consumers deduplicate by (assignmentId, episodeIndex). An assignment
  * whose policy does not arrive within {@link WorkerConfig#policyWait()}, or whose sends fail,
  * stops its batch: what finished is committed and the consumer seeks back, so it is read again.
- * Undecodable or invalid assignments (bad task spec, a policy that cannot play the task) are
- * logged with the reason and skipped, their offsets committed (no dead-letter topic yet).
+ *
+ * <p>Bad input: the worker dead-letters nothing. The adapter owns the dead letters of both topics
+ * a worker reads — it reads every assignment exactly once, while a worker reads each at least once
+ * and every worker reads every policy. A worker skips (logs, and commits) each assignment the
+ * adapter dead-letters ({@link AssignmentCheck}: undecodable, tombstone, another experiment, a
+ * task that can never be assigned, a bad episode range or task spec) and one whose policy cannot
+ * play the task; its {@link PolicyCache} skips bad policy records.
+ *
+ * <p>A trajectory too large for the trajectories topic (its {@code max.message.bytes}, read at start
+ * and applied to the producer by {@link TrajectoryTopicLimit}, or the producer's {@code max.request.size})
+ * stops the worker with a
+ * {@link TrajectoryTooLargeException} naming the assignment, the episode, the size and the fix
+ * ({@link #failure()}): the episode is deterministic, so retrying cannot help, and the assignment
+ * stays uncommitted, so a worker started after the limit is raised completes it.
  *
  * <p>Several workers can run in one JVM; each owns its two consumers and its producer.
  */
@@ -72,17 +87,25 @@ public final class RolloutWorker implements AutoCloseable {
   private final AvroSerde<RolloutAssignment> assignmentSerde = MetastreamSerdes.assignment();
   private final Consumer<String, byte[]> assignments;
   private final Producer<String, Trajectory> producer;
+  private final Consumer<String, byte[]> policyConsumer;
   private final PolicyCache policies;
   private final Scheduler pollThread;
   private final AtomicLong episodesPublished = new AtomicLong();
+  private final AssignmentCheck check;
+  private final OptionalInt trajectoryLimit;
+  private volatile Throwable failure;
   private final Disposable subscription;
   private volatile boolean closing;
 
   private RolloutWorker(WorkerConfig config) {
     this.config = config;
     this.episodes = Episodes.of(config.experiment());
+    this.check = new AssignmentCheck(config.experimentId(), config.experiment());
+    this.trajectoryLimit = TrajectoryTopicLimit.read(config);
+    Map<String, Object> producerProps = producerProperties(config);
+    trajectoryLimit.ifPresent(limit -> TrajectoryTopicLimit.apply(producerProps, limit));
     // Clients reject bad extra properties in their constructors: release what was built before.
-    this.producer = new KafkaProducer<>(producerProperties(config), new StringSerializer(),
+    this.producer = new KafkaProducer<>(producerProps, new StringSerializer(),
         MetastreamSerdes.trajectory().serializer());
     Consumer<String, byte[]> assignmentConsumer = null;
     Consumer<String, byte[]> policyConsumer = null;
@@ -99,12 +122,16 @@ public final class RolloutWorker implements AutoCloseable {
       throw e;
     }
     this.assignments = assignmentConsumer;
+    this.policyConsumer = policyConsumer;
     this.policies = new PolicyCache(config.policiesTopic(), policyConsumer, config.workerId() + "-policies",
         episodes::decode);
     this.pollThread = Schedulers.newSingle(config.workerId() + "-assignments");
     this.subscription = pipeline().subscribe(
         batch -> { },
-        error -> log.error("worker {} stopped: {}", config.workerId(), error.toString(), error),
+        error -> {
+          failure = error;
+          log.error("worker {} stopped: {}", config.workerId(), error.getMessage(), error);
+        },
         () -> log.info("worker {} stopped", config.workerId()));
   }
 
@@ -118,6 +145,19 @@ public final class RolloutWorker implements AutoCloseable {
 
   public WorkerConfig config() {
     return config;
+  }
+
+  /**
+   * Why the worker stopped on its own, if it did: a {@link TrajectoryTooLargeException}, or an
+   * unexpected error of its pipeline. Empty while it runs (and after a plain {@link #close()}).
+   */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  /** The worker's Kafka clients (producer, assignments consumer, policies consumer), for metrics binding. */
+  public java.util.List<Object> kafkaClients() {
+    return java.util.List.of(producer, assignments, policyConsumer);
   }
 
   /** Trajectories this worker has published and the broker has acknowledged. */
@@ -151,7 +191,7 @@ public final class RolloutWorker implements AutoCloseable {
         .concatMap(record -> process(record).then(Mono.fromRunnable(() -> done.put(
             new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)))))
         .then()
-        .onErrorResume(e -> {
+        .onErrorResume(e -> !(e instanceof TrajectoryTooLargeException), e -> {
           log.warn("worker {}: assignment not finished, will be read again: {}", config.workerId(), e.toString());
           return Mono.empty();
         })
@@ -193,16 +233,13 @@ public final class RolloutWorker implements AutoCloseable {
       if (assignment == null) {
         throw new IllegalArgumentException("tombstone (null value)");
       }
-      if (assignment.getEpisodeCount() < 0 || assignment.getEpisodeStart() < 0) {
-        throw new IllegalArgumentException("episode range start " + assignment.getEpisodeStart()
-            + " count " + assignment.getEpisodeCount() + " (expected both >= 0)");
-      }
-      episodes.taskProblem(assignment.getTaskSpec()).ifPresent(problem -> {
-        throw new IllegalArgumentException(problem);
-      });
+      check.problem(record.key(), assignment).or(() -> episodes.taskProblem(assignment.getTaskSpec()))
+          .ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+          });
     } catch (RuntimeException e) {
-      log.warn("worker {}: skipping assignment {} (key {}): {}", config.workerId(), where, record.key(),
-          e.getMessage());
+      log.info("worker {}: skipping assignment {} (key {}), the adapter dead-letters it: {}", config.workerId(),
+          where, record.key(), e.getMessage());
       return Mono.empty();
     }
     int max = config.maxInFlightEpisodes();
@@ -218,10 +255,23 @@ public final class RolloutWorker implements AutoCloseable {
               .flatMapSequential(e -> Mono.fromCallable(() -> episodes.play(assignment, policy, e, config.workerId()))
                   .subscribeOn(Schedulers.parallel()), max, 1)
               .flatMap(trajectory -> KafkaSend.send(producer,
-                  new ProducerRecord<>(config.trajectoriesTopic(), assignment.getTaskId(), trajectory)), max);
+                      new ProducerRecord<>(config.trajectoriesTopic(), assignment.getTaskId(), trajectory))
+                  .onErrorMap(RecordTooLargeException.class, e -> tooLarge(assignment, trajectory, e)), max);
         })
         .doOnNext(metadata -> episodesPublished.incrementAndGet())
         .then();
+  }
+
+  private TrajectoryTooLargeException tooLarge(RolloutAssignment a, Trajectory t, RecordTooLargeException e) {
+    int bytes = MetastreamSerdes.trajectory().serialize(t).length;
+    return new TrajectoryTooLargeException(String.format("worker %s: the trajectory of assignment '%s' (task %s, "
+        + "episode %d, %d steps) is %d bytes serialized, too large for topic %s (max.message.bytes %s: %s). "
+        + "A trajectory is one record: "
+        + "raise the topic's max.message.bytes (and the worker's producer max.request.size, a client property) "
+        + "above %d bytes plus about 100 bytes of record overhead. The worker stops; the assignment stays "
+        + "uncommitted, so a worker started after the fix completes it.", config.workerId(), a.getAssignmentId(),
+        a.getTaskId(), t.getEpisodeIndex(), t.getRewards().size(), bytes, config.trajectoriesTopic(),
+        trajectoryLimit.isPresent() ? Integer.toString(trajectoryLimit.getAsInt()) : "unknown", e.getMessage(), bytes), e);
   }
 
   /**
@@ -270,6 +320,9 @@ public final class RolloutWorker implements AutoCloseable {
     Map<String, Object> p = new HashMap<>(c.clientProperties());
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());
     p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, c.workerId() + "-" + clientSuffix);
+    // assignments and policies are written in transactions (trainer, exactly-once adapter): never
+    // play a record of an aborted one (a killed adapter's POST assignment, a killed trainer's round)
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     return p;
   }
 

@@ -32,8 +32,15 @@ record TabularEpisodes() implements Episodes {
 
   @Override
   public Optional<String> policyProblem(RolloutAssignment assignment, RolloutPolicy policy) {
-    return policy instanceof BehaviourPolicy ? Optional.empty()
-        : Optional.of("policy '" + policy.policyId() + "' is not a tabular softmax policy");
+    if (!(policy instanceof BehaviourPolicy b)) {
+      return Optional.of("policy '" + policy.policyId() + "' is not a tabular softmax policy");
+    }
+    FrozenLakeMap map = FrozenLakeMap.parse(assignment.getTaskSpec());
+    if (b.policy().nStates() != map.nStates() || b.policy().nActions() != FrozenLakeMap.N_ACTIONS) {
+      return Optional.of("policy '" + b.policyId() + "' is " + b.policy().nStates() + "x" + b.policy().nActions()
+          + " but the task's map has " + map.nStates() + " states and " + FrozenLakeMap.N_ACTIONS + " actions");
+    }
+    return Optional.empty();
   }
 
   @Override

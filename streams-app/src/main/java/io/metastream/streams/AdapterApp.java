@@ -2,7 +2,7 @@ package io.metastream.streams;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.Topology;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,17 +14,24 @@ import java.util.Properties;
 
 /**
  * Runs the {@link AdapterTopology} with exactly-once processing ({@code exactly_once_v2}) as
- * application {@code <experimentId>-adapter}. Several instances with the same experiment share
- * the work by partition. {@link #close()} stops the stream threads and waits for them.
+ * application {@code <experimentId>-adapter}, and beside it the stateless {@link PolicyAudit} as
+ * application {@code <experimentId>-adapter-policy-audit} (also exactly once), which dead-letters bad
+ * records of the policies topic. Several instances with the same experiment share the work by
+ * partition. {@link #close()} stops the stream threads of both and waits for them.
+ *
+ * <p>Every source reads raw bytes and decodes in its processor, so no record can fail in Streams'
+ * deserialization: each bad record becomes a dead letter with its reason instead.
  */
 public final class AdapterApp implements AutoCloseable {
 
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaStreams streams;
+    private final KafkaStreams policyAudit;
 
-    private AdapterApp(KafkaStreams streams) {
+    private AdapterApp(KafkaStreams streams, KafkaStreams policyAudit) {
         this.streams = streams;
+        this.policyAudit = policyAudit;
     }
 
     /** An adapter with its state in a fresh temporary directory. */
@@ -37,38 +44,59 @@ public final class AdapterApp implements AutoCloseable {
     }
 
     /**
-     * @param stateDir  where RocksDB stores live
-     * @param overrides further Kafka Streams properties, applied last (e.g. {@code commit.interval.ms});
-     *                  {@code application.id} and {@code processing.guarantee} cannot be overridden
+     * @param stateDir  where state stores live (each application in its own subdirectory)
+     * @param overrides further Kafka Streams properties, applied last to both applications (e.g.
+     *                  {@code commit.interval.ms}); {@code application.id} and {@code processing.guarantee}
+     *                  cannot be overridden
      */
     public static AdapterApp create(AdapterConfig config, String bootstrapServers, Path stateDir,
                                     Map<String, String> overrides) {
+        KafkaStreams adapter = streams(AdapterTopology.build(config), config.applicationId(), bootstrapServers,
+                stateDir, overrides);
+        KafkaStreams audit = streams(PolicyAudit.build(config), config.policyAuditApplicationId(), bootstrapServers,
+                stateDir, overrides);
+        return new AdapterApp(adapter, audit);
+    }
+
+    private static KafkaStreams streams(Topology topology, String applicationId, String bootstrapServers, Path stateDir,
+                                        Map<String, String> overrides) {
         Properties props = new Properties();
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        // Only the global policies source decodes in Streams (trajectories and assignments are decoded,
-        // and dead-lettered, by the processors): a corrupt policy is logged and skipped, and the
-        // trajectories that name it are dead-lettered as "unknown policy".
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueExceptionHandler.class.getName());
         props.putAll(overrides);
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        return new AdapterApp(new KafkaStreams(AdapterTopology.build(config), props));
+        return new KafkaStreams(topology, props);
     }
 
     /** Starts processing; returns at once. */
     public AdapterApp start() {
         streams.start();
+        policyAudit.start();
         return this;
+    }
+
+    /** The state of the adapter topology. */
+    /** The adapter's Kafka Streams instances (the adapter topology and the policy audit), for metrics binding. */
+    public java.util.List<KafkaStreams> kafkaStreams() {
+        return java.util.List.of(streams, policyAudit);
     }
 
     public KafkaStreams.State state() {
         return streams.state();
     }
 
+    /** The state of the policy audit. */
+    public KafkaStreams.State policyAuditState() {
+        return policyAudit.state();
+    }
+
     @Override
     public void close() {
-        streams.close(CLOSE_TIMEOUT);
+        try {
+            policyAudit.close(CLOSE_TIMEOUT);
+        } finally {
+            streams.close(CLOSE_TIMEOUT);
+        }
     }
 }

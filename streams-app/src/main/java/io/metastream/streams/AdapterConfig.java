@@ -3,6 +3,7 @@ package io.metastream.streams;
 import io.metastream.core.meta.ContinuousExperimentConfig;
 import io.metastream.core.meta.MetaExperiment;
 import io.metastream.core.meta.TabularExperimentConfig;
+import io.metastream.core.task.FrozenLakeFamily;
 import io.metastream.schemas.Phase;
 import io.metastream.schemas.Topics;
 
@@ -70,6 +71,16 @@ public record AdapterConfig(String experimentId, MetaExperiment experiment, int 
     /** Kafka Streams {@code application.id} of this experiment's adapter: {@code <experimentId>-adapter}. */
     public String applicationId() {
         return experimentId + "-adapter";
+    }
+
+    /** Kafka Streams {@code application.id} of the adapter's {@link PolicyAudit}: {@code <experimentId>-adapter-policy-audit}. */
+    public String policyAuditApplicationId() {
+        return applicationId() + "-policy-audit";
+    }
+
+    /** The number of states of the tabular family's maps (every map of a family has the same size). */
+    int tabularStates() {
+        return FrozenLakeFamily.byName(tabular().family()).testTasks().get(0).nStates();
     }
 
     public String topic(Topics topic) {

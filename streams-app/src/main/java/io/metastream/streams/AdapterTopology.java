@@ -1,6 +1,5 @@
 package io.metastream.streams;
 
-import io.metastream.core.task.FrozenLakeFamily;
 import io.metastream.core.task.FrozenLakeMap;
 
 import io.metastream.schemas.MetastreamSerdes;
@@ -17,7 +16,8 @@ import org.apache.kafka.streams.state.Stores;
  * Trajectories and assignments are both keyed by task id and must have the same partition count,
  * so one stream task sees all of a task's records; policies are a global store. Trajectories and
  * assignments are read as bytes and decoded by the processors, so an undecodable record becomes a
- * dead letter. Stores are in-memory with changelogs (exactly-once restores them on fail-over): a
+ * dead letter; policies are read as bytes too and bad ones skipped by the store's updater (the
+ * separate {@link PolicyAudit} topology dead-letters them). Stores are in-memory with changelogs (exactly-once restores them on fail-over): a
  * task's state lives only between its first PRE episode and its meta-gradient. The same topology
  * serves tabular and continuous experiments: only the trajectory checks, the batch sizes per phase
  * and the math inside {@code adapt} and {@code meta-gradient} depend on the experiment's kind.
@@ -53,22 +53,22 @@ public final class AdapterTopology {
 
     public static Topology build(AdapterConfig config) {
         TrajectoryGate.Validator validator = config.isContinuous() ? new ContinuousTrajectoryValidator(config)
-                : new TrajectoryValidator(config.episodesPerBatch(),
-                        FrozenLakeFamily.byName(config.experiment().family()).testTasks().get(0).nStates(),
-                        FrozenLakeMap.N_ACTIONS);
+                : new TrajectoryValidator(config.episodesPerBatch(), config.tabularStates(), FrozenLakeMap.N_ACTIONS);
+        PolicyCheck policyCheck = new PolicyCheck(config);
+        TaskIdentity identity = new TaskIdentity(config);
         Serde<String> strings = Serdes.String();
         Serde<byte[]> bytes = Serdes.ByteArray();
         return new Topology()
                 .addGlobalStore(store(POLICIES_STORE, MetastreamSerdes.policyParams()).withLoggingDisabled(),
-                        "policies-source", strings.deserializer(), MetastreamSerdes.policyParams().deserializer(),
-                        config.topic(Topics.POLICIES), "mirror-policies", PolicyStoreUpdater::new)
+                        "policies-source", bytes.deserializer(), bytes.deserializer(),
+                        config.topic(Topics.POLICIES), "mirror-policies", () -> new PolicyStoreUpdater(policyCheck))
                 .addSource("trajectories-source", bytes.deserializer(), bytes.deserializer(),
                         config.topic(Topics.TRAJECTORIES))
                 .addSource("assignments-source", bytes.deserializer(), bytes.deserializer(),
                         config.topic(Topics.ASSIGNMENTS))
-                .addProcessor(GATE, () -> new TrajectoryGate(validator), "trajectories-source")
+                .addProcessor(GATE, () -> new TrajectoryGate(validator, identity), "trajectories-source")
                 .addProcessor(COLLECT, () -> new BatchCollector(config::batchSize), GATE)
-                .addProcessor(RECORD_ASSIGNMENT, () -> new AssignmentRecorder(config), "assignments-source")
+                .addProcessor(RECORD_ASSIGNMENT, () -> new AssignmentRecorder(config, identity), "assignments-source")
                 .addProcessor(ADAPT, () -> new AdaptProcessor(config), COLLECT, RECORD_ASSIGNMENT)
                 .addProcessor(META_GRADIENT, () -> new MetaGradientProcessor(config), COLLECT)
                 .addStateStore(store(EPISODES_STORE, MetastreamSerdes.trajectory()), COLLECT, ADAPT, META_GRADIENT)

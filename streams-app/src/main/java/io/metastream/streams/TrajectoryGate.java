@@ -20,8 +20,11 @@ import java.util.Optional;
 /**
  * Decodes and validates raw trajectory records. A valid PRE or POST episode goes on to the
  * collector keyed by task id; an undecodable or invalid record goes to the dead-letter sink with
- * its raw bytes, position and reason (the experiment kind's {@link Validator}). The records arrive as bytes so that decoding failures are seen
- * here rather than by Streams' deserialization handler.
+ * its raw bytes, position and reason: a tombstone, a policy that is not the episode's, the
+ * experiment kind's {@link Validator} (shapes, lengths, finite values), and {@link TaskIdentity}
+ * (another experiment, a malformed task id, a task that can never be assigned). The records arrive
+ * as bytes so that decoding failures are seen here rather than by Streams' deserialization handler.
+ * The adapter is the only reader of the trajectories topic, so it owns their dead letters.
  */
 final class TrajectoryGate implements Processor<byte[], byte[], Object, Object> {
 
@@ -37,13 +40,15 @@ final class TrajectoryGate implements Processor<byte[], byte[], Object, Object> 
 
     private final Deserializer<Trajectory> deserializer = MetastreamSerdes.trajectory().deserializer();
     private final Validator validator;
+    private final TaskIdentity identity;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, PolicyParams> policies;
     private KeyValueStore<String, PolicyParams> adaptations;
     private KeyValueStore<String, RolloutAssignment> preAssignments;
 
-    TrajectoryGate(Validator validator) {
+    TrajectoryGate(Validator validator, TaskIdentity identity) {
         this.validator = validator;
+        this.identity = identity;
     }
 
     @Override
@@ -70,7 +75,8 @@ final class TrajectoryGate implements Processor<byte[], byte[], Object, Object> 
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         PolicyParams behaviour = behaviour(t);
         Optional<String> problem = behaviour == null ? unknownPolicyProblem(t) : Optional.empty();
-        problem = problem.or(() -> validator.problem(key, t, behaviour));
+        problem = problem.or(() -> validator.problem(key, t, behaviour))
+                .or(() -> identity.problem(t.getExperimentId(), t.getTaskId(), t.getRound(), t.getPhase()));
         if (problem.isPresent()) {
             deadLetter(record, problem.get());
             return;

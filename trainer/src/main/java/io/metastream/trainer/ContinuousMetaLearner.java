@@ -98,6 +98,27 @@ final class ContinuousMetaLearner implements MetaLearner {
         return new Update(step.phi(), d);
     }
 
+    @Override
+    public double[] state() {
+        int d = moments.dim();
+        double[] out = new double[1 + 2 * d];
+        out[0] = moments.count();
+        System.arraycopy(moments.mean(), 0, out, 1, d);
+        System.arraycopy(moments.m2(), 0, out, 1 + d, d);
+        return out;
+    }
+
+    @Override
+    public void restore(double[] state) {
+        int d = family.obsDim();
+        if (state.length != 1 + 2 * d || state[0] < 0 || state[0] != Math.rint(state[0])) {
+            throw new IllegalArgumentException("not the observation moments of a " + d + "-dimensional " + exp.family()
+                    + " observation: " + state.length + " values");
+        }
+        moments = new RunningMoments((long) state[0], Arrays.copyOfRange(state, 1, 1 + d),
+                Arrays.copyOfRange(state, 1 + d, 1 + 2 * d));
+    }
+
     /** The core value of a meta-gradient record (everything {@link ContinuousBoMrl#taskResult} returned). */
     static ContinuousBoMrl.TaskResult taskResult(TaskMetaGradient g) {
         ContinuousTaskTerms c = g.getContinuous();

@@ -3,7 +3,11 @@ package io.metastream.trainer;
 import io.metastream.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import java.util.ArrayList;
@@ -14,11 +18,87 @@ import java.util.concurrent.ExecutionException;
 /**
  * Creates an experiment's topics with the settings of ARCHITECTURE.md: {@code policies} compacted,
  * every other topic kept forever (the log is the experiment), replication factor as given, and
- * returns once all of them are visible to clients.
+ * returns once all of them are visible to clients. {@link #checkPolicyFits} checks a policy record
+ * against the policies topic's size limit.
  */
 public final class ExperimentTopics {
 
+    /**
+     * Bytes a record adds to its value on the wire besides its key, at most: the v2 record batch header
+     * (61) and the largest per-record overhead (21: length, attributes, timestamp and offset deltas,
+     * key and value lengths, header count).
+     */
+    static final int RECORD_OVERHEAD = 61 + 21;
+    /**
+     * Longest policy key beyond the experiment id: an adapted policy's
+     * {@code <exp>/prior/v<19 digits>/adapted/<task id, 64>/r<10 digits>}.
+     */
+    static final int POLICY_KEY_BEYOND_EXPERIMENT = 112;
+    /** Kafka's default producer {@code max.request.size}. */
+    static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
+
     private ExperimentTopics() {
+    }
+
+    /**
+     * Fails unless a policy record whose value is {@code policyBytes} serialized bytes (a meta-prior,
+     * and an adapted policy of the same size) fits the {@code policies} topic of {@code experimentId}:
+     * value, key and record overhead at most the topic's effective {@code max.message.bytes} (its own
+     * setting or the broker's default, read with {@code Admin.describeConfigs}) and at most the
+     * producer's {@code max.request.size} ({@code clientProperties}, else Kafka's default 1048576).
+     * Call it before the first policy is published, so that a policy too large for the log stops the
+     * experiment at start rather than failing on the first send.
+     *
+     * @throws IllegalStateException naming the topic, the size, the limit and what to change, when the
+     *     policy does not fit, or when the topic's configuration cannot be read
+     */
+    public static void checkPolicyFits(String bootstrapServers, String experimentId, int policyBytes,
+                                       Map<String, Object> clientProperties) {
+        String topic = Topics.POLICIES.of(experimentId);
+        Map<String, Object> props = new java.util.HashMap<>(clientProperties);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        int maxMessageBytes;
+        try (Admin admin = Admin.create(props)) {
+            ConfigEntry entry = admin.describeConfigs(List.of(resource)).all().get().get(resource)
+                    .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            maxMessageBytes = Integer.parseInt(entry.value());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read the configuration of topic " + topic + ": "
+                    + e.getCause().getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the configuration of topic " + topic, e);
+        }
+        Object request = clientProperties.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        int maxRequestSize = request == null ? DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(request.toString().strip());
+        int keyBytes = experimentId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + POLICY_KEY_BEYOND_EXPERIMENT;
+        policyFitProblem(topic, policyBytes, keyBytes, maxMessageBytes, maxRequestSize).ifPresent(problem -> {
+            throw new IllegalStateException(problem);
+        });
+    }
+
+    /** Why a policy record of {@code policyBytes} with a key of at most {@code keyBytes} does not fit, or empty. */
+    static java.util.Optional<String> policyFitProblem(String topic, int policyBytes, int keyBytes, int maxMessageBytes,
+                                                       int maxRequestSize) {
+        long needed = (long) policyBytes + keyBytes + RECORD_OVERHEAD;
+        int limit = Math.min(maxMessageBytes, maxRequestSize);
+        if (needed <= limit) {
+            return java.util.Optional.empty();
+        }
+        List<String> fixes = new ArrayList<>();
+        if (maxMessageBytes < needed) {
+            fixes.add("raise the topic's max.message.bytes to at least " + needed + " (kafka-configs.sh --alter "
+                    + "--entity-type topics --entity-name " + topic + " --add-config max.message.bytes=" + needed + ")");
+        }
+        if (maxRequestSize < needed) {
+            fixes.add("raise max.request.size in the trainer's and the adapter's client properties to at least " + needed);
+        }
+        String fix = String.join(" and ", fixes);
+        return java.util.Optional.of("a policy record of " + policyBytes + " bytes (" + needed + " with its key and "
+                + "record overhead) does not fit topic " + topic + ": the limit is " + limit + " bytes (topic "
+                + "max.message.bytes " + maxMessageBytes + ", producer max.request.size " + maxRequestSize + "); " + fix
+                + ", or use a smaller policy");
     }
 
     /** The topic configuration of one kind. */

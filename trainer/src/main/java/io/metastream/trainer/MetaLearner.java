@@ -41,4 +41,14 @@ sealed interface MetaLearner permits TabularMetaLearner, ContinuousMetaLearner {
 
     /** One meta-update from {@code phi} with the round's meta-gradients in slot order. */
     Update update(double[] phi, List<TaskMetaGradient> slotOrder);
+
+    /**
+     * Everything besides φ the next update depends on, as a flat vector recorded with each
+     * {@code TrainerDecision} (tabular: the meta-optimiser's state; continuous: the observation
+     * moments {@code [count, mean.., M2..]}), so a restarted trainer continues bit for bit.
+     */
+    double[] state();
+
+    /** Restores a {@link #state()}; throws {@link IllegalArgumentException} if it is not this learner's. */
+    void restore(double[] state);
 }

@@ -66,9 +66,11 @@ public final class StreamingTrainer implements AutoCloseable {
 
     /**
      * One finished round: means over its tasks of the PRE and POST returns, the staleness of its
-     * gradients, the new φ, and the meta-step's diagnostics (continuous: {@code trpoAccepted} 1/0,
-     * {@code trpoHalvings}, {@code trpoKl}, {@code gradientNorm} ‖mean meta-gradient‖,
-     * {@code cgResidual} and {@code klAdaptedPrior} means; tabular: none).
+     * gradients, the new φ, and the values of the round's {@code metrics} record: {@code preReturn},
+     * {@code postReturn}, {@code staleness}, {@code roundSeconds} (wall time since the previous round
+     * finished, or since the trainer started), {@code gradientNorm} ‖mean meta-gradient‖,
+     * {@code cgResidual} and {@code klAdaptedPrior} means over the tasks, and for the continuous
+     * TRPO step {@code trpoAccepted} 1/0, {@code trpoHalvings}, {@code trpoKl}.
      */
     public record RoundSummary(int round, long newVersion, double preReturn, double postReturn, long staleness,
                                double[] phi, Map<String, Double> diagnostics) {
@@ -89,6 +91,8 @@ public final class StreamingTrainer implements AutoCloseable {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // one trainer per experiment: a second (or a zombie after a restart) is fenced
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.experimentId() + "-trainer");
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         Map<String, Object> c = new HashMap<>(config.clientProperties());
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -112,6 +116,7 @@ public final class StreamingTrainer implements AutoCloseable {
                     + " does not run through the pipeline: run core's ContinuousMetaTest in-process on the final φ");
         }
         List<FrozenLakeMap> tasks = FrozenLakeFamily.byName(exp.family()).testTasks();
+        initTransactions();
         double[][] out = new double[tasks.size()][exp.testSteps() + 1];
         String prefix = "eval-v" + version + "-t";
         for (int i = 0; i < tasks.size(); i++) {
@@ -126,7 +131,7 @@ public final class StreamingTrainer implements AutoCloseable {
                     .setEpisodeStart(0).setEpisodeCount(exp.episodes()).setSeed(TabularBoMrl.evalSeed(exp.seed(), i, 1)).build();
             send(Topics.ASSIGNMENTS, taskId, MetastreamSerdes.assignment().serializer().serialize(null, a));
         }
-        producer.flush();
+        commit();
         String topic = config.topic(Topics.METRICS);
         List<TopicPartition> parts = metrics.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -175,26 +180,105 @@ public final class StreamingTrainer implements AutoCloseable {
         throw new UnsupportedOperationException("a tabular experiment has no observation normaliser");
     }
 
-    /** Runs every meta-iteration and returns the final meta-prior parameters φ. */
+    /** Runs every meta-iteration and returns the final meta-prior parameters φ; notes go to the log. */
     public double[] run(Consumer<RoundSummary> progress) {
+        return run(progress, LOG::info);
+    }
+
+    /**
+     * Runs every meta-iteration not yet done and returns the final meta-prior parameters φ. A new
+     * experiment starts at round 0. An experiment whose manifest is already in {@code control} (a
+     * trainer killed or stopped earlier) is resumed: after the last recorded {@code TrainerDecision}
+     * (round r, version v), φ is meta-prior v from {@code policies}, the meta-learner's state is the
+     * one recorded with the decision, rounds already issued keep the version they were issued with,
+     * and no assignment is issued twice. The run then continues exactly as an uninterrupted one.
+     * {@code notes} receives one line on how the run starts ("starting …" or "resuming …").
+     */
+    public double[] run(Consumer<RoundSummary> progress, Consumer<String> notes) {
         String gradTopic = config.topic(Topics.META_GRADIENTS);
         List<TopicPartition> parts = gradients.partitionsFor(gradTopic, Duration.ofSeconds(30)).stream()
                 .map(i -> new TopicPartition(gradTopic, i.partition())).toList();
         gradients.assign(parts);
         gradients.seekToBeginning(parts);
+        initTransactions();
 
-        writeManifest();
-        double[] phi = learner.initialPhi();
-        long version = 0;
-        publishPrior(version, phi, -1);
-        long[] issuedAt = new long[exp.iterations()];
-        int nextToIssue = 0;
-        while (nextToIssue < exp.iterations() && nextToIssue <= config.maxStaleness()) {
-            issue(nextToIssue, version);
-            issuedAt[nextToIssue++] = version;
+        ExperimentLog log = ExperimentLog.read(config.bootstrapServers(), config.clientProperties(), config.experimentId());
+        Map<Integer, Long> issuedVersions = ownAssignments(log);
+        deadLettered.addAll(deadLetteredGradients());
+        double[] phi;
+        long version;
+        int firstRound;
+        if (log.manifest() == null) {
+            notes.accept("starting experiment " + config.experimentId() + ": " + exp.iterations() + " meta-iterations");
+            phi = learner.initialPhi();
+            PolicyParams first = learner.prior(phi).setPolicyId(config.priorId(0)).setVersion(0).setKind(PolicyKind.META_PRIOR)
+                    .setParentId(null).setRound(-1).setTaskId(null).build();
+            ExperimentTopics.checkPolicyFits(config.bootstrapServers(), config.experimentId(),
+                    MetastreamSerdes.policyParams().serialize(first).length, config.clientProperties());
+            writeManifest();
+            version = 0;
+            publishPrior(version, phi, -1);
+            firstRound = 0;
+        } else {
+            requireSameConfig(log);
+            if (log.decisions().isEmpty()) {
+                phi = learner.initialPhi();
+                version = 0;
+                firstRound = 0;
+                if (log.priors().get(0L) == null) {
+                    publishPrior(version, phi, -1);
+                }
+            } else {
+                TrainerDecision last = log.decisions().get(log.decisions().lastKey());
+                firstRound = last.getRound() + 1;
+                if (log.decisions().size() != firstRound) {
+                    throw new IllegalStateException("the log of " + config.experimentId() + " has decisions for "
+                            + log.decisions().size() + " rounds but the last is round " + last.getRound()
+                            + ": rounds are missing, it cannot be resumed");
+                }
+                version = last.getPolicyVersion();
+                phi = log.priorParams(version);
+                if (phi != null && phi.length != learner.initialPhi().length) {
+                    throw new IllegalStateException("the log of " + config.experimentId() + " has meta-prior v" + version
+                            + " with " + phi.length + " parameters, this experiment's φ has " + learner.initialPhi().length
+                            + ": it cannot be resumed");
+                }
+                if (phi == null) {
+                    throw new IllegalStateException("the log of " + config.experimentId() + " records round "
+                            + last.getRound() + " as producing meta-prior v" + version + ", but " + config.topic(Topics.POLICIES)
+                            + " has no such record: it cannot be resumed");
+                }
+                if (last.getLearnerState().isEmpty()) {
+                    throw new IllegalStateException("the log of " + config.experimentId() + " was written before trainer"
+                            + " decisions recorded the meta-learner's state (ControlRecord v1): replay it instead of resuming");
+                }
+                learner.restore(last.getLearnerState().stream().mapToDouble(Double::doubleValue).toArray());
+            }
+            notes.accept(firstRound >= exp.iterations()
+                    ? String.format(java.util.Locale.ROOT, "experiment %s already completed its %d meta-iterations (meta-prior"
+                    + " v%d): nothing to train", config.experimentId(), exp.iterations(), version)
+                    : String.format(java.util.Locale.ROOT, "resuming experiment %s at round %d of %d from meta-prior v%d"
+                    + " (%d rounds recorded in %s)", config.experimentId(), firstRound + 1, exp.iterations(), version,
+                    firstRound, config.topic(Topics.CONTROL)));
         }
-        for (int round = 0; round < exp.iterations(); round++) {
+        issuedAt = new long[exp.iterations()];
+        nextToIssue = firstRound;
+        while (nextToIssue < exp.iterations() && nextToIssue <= firstRound + config.maxStaleness()) {
+            Long recorded = issuedVersions.get(nextToIssue);
+            issuedAt[nextToIssue] = recorded != null ? recorded : version;
+            issue(nextToIssue, issuedAt[nextToIssue]);
+            nextToIssue++;
+        }
+        commit();
+        long roundStart = System.nanoTime();
+        for (int round = firstRound; round < exp.iterations(); round++) {
             Collected[] bySlot = awaitRound(round, issuedAt[round], exp.tasksPerIteration());
+            if (bySlot == null) {
+                notes.accept("stopped before round " + (round + 1) + " of " + exp.iterations() + " of experiment "
+                        + config.experimentId() + "; every finished round is committed: run the trainer again to resume");
+                stopped = true;
+                return phi;
+            }
             List<TaskMetaGradient> grads = new ArrayList<>();
             double pre = 0;
             double post = 0;
@@ -209,13 +293,16 @@ public final class StreamingTrainer implements AutoCloseable {
             version++;
             publishPrior(version, phi, round);
             publishDecision(round, version, bySlot);
-            publishMetrics(round, pre, post, staleness, update.diagnostics());
+            Map<String, Double> values = publishMetrics(round, pre, post, staleness, update.diagnostics(),
+                    (System.nanoTime() - roundStart) / 1e9);
+            roundStart = System.nanoTime();
             if (nextToIssue < exp.iterations()) {
                 issue(nextToIssue, version);
                 issuedAt[nextToIssue++] = version;
             }
-            producer.flush();
-            progress.accept(new RoundSummary(round, version, pre, post, staleness, phi.clone(), update.diagnostics()));
+            commit();
+            roundsCompleted++;
+            progress.accept(new RoundSummary(round, version, pre, post, staleness, phi.clone(), values));
         }
         return phi;
     }
@@ -225,6 +312,9 @@ public final class StreamingTrainer implements AutoCloseable {
         for (int slot = 0; slot < collections.size(); slot++) {
             MetaLearner.Collection c = collections.get(slot);
             String taskId = TrainerConfig.taskId(round, slot);
+            if (issuedIds.contains(taskId + "/r" + round + "/PRE")) {
+                continue;   // issued before a restart
+            }
             RolloutAssignment a = RolloutAssignment.newBuilder()
                     .setExperimentId(config.experimentId()).setAssignmentId(taskId + "/r" + round + "/PRE")
                     .setRound(round).setTaskId(taskId).setTaskSpec(c.taskSpec())
@@ -232,7 +322,6 @@ public final class StreamingTrainer implements AutoCloseable {
                     .setEpisodeStart(0).setEpisodeCount(c.episodes()).setSeed(c.seed()).build();
             send(Topics.ASSIGNMENTS, taskId, MetastreamSerdes.assignment().serializer().serialize(null, a));
         }
-        producer.flush();
     }
 
     /** A consumed meta-gradient and where it was read. */
@@ -240,10 +329,25 @@ public final class StreamingTrainer implements AutoCloseable {
     }
 
     private final Map<Integer, Collected[]> pending = new HashMap<>();
+    private final java.util.Set<String> issuedIds = new java.util.HashSet<>();
+    private final java.util.Set<Long> deadLettered = new java.util.HashSet<>();
+    private long[] issuedAt = new long[0];
+    private int nextToIssue;
+    private boolean inTransaction;
+    private volatile boolean stopRequested;
+    private volatile long roundsCompleted;
+    private boolean stopped;
+    private boolean transactionsReady;
 
     private Collected[] awaitRound(int round, long version, int slots) {
         long deadline = System.nanoTime() + config.roundTimeout().toNanos();
+        MetaGradientIntake intake = new MetaGradientIntake(config, learner.initialPhi().length,
+                (key, letter) -> send(Topics.DEAD_LETTERS, key, letter), deadLettered);   // in the round's transaction
         while (count(pending.get(round)) < slots) {
+            if (stopRequested) {
+                commit();   // dead letters written so far
+                return null;
+            }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("round " + round + " of " + config.experimentId() + ": only "
                         + count(pending.get(round)) + " of " + slots + " meta-gradients arrived within "
@@ -251,15 +355,15 @@ public final class StreamingTrainer implements AutoCloseable {
                         + config.bootstrapServers() + "?)");
             }
             for (ConsumerRecord<String, byte[]> rec : gradients.poll(Duration.ofMillis(200))) {
-                TaskMetaGradient g;
-                try {
-                    g = MetastreamSerdes.metaGradient().deserializer().deserialize(rec.topic(), rec.value());
-                } catch (SerializationException e) {
-                    LOG.warn("skipping undecodable meta-gradient at {}-{}@{}: {}", rec.topic(), rec.partition(),
-                            rec.offset(), e.getMessage());
+                TaskMetaGradient g = intake.accept(rec);   // null: bad, dead-lettered
+                if (g == null || g.getRound() < round) {   // a good record of an earlier round is ignored
                     continue;
                 }
-                if (g == null || !g.getExperimentId().equals(config.experimentId()) || g.getRound() < round) {
+                if (g.getRound() >= nextToIssue || g.getPolicyVersion() != issuedAt[g.getRound()]) {
+                    intake.deadLetter(rec, g.getRound() >= nextToIssue
+                            ? "meta-gradient of round " + g.getRound() + ", which has not been issued"
+                            : "meta-gradient of round " + g.getRound() + " computed at version " + g.getPolicyVersion()
+                            + ", but the round was issued at version " + issuedAt[g.getRound()]);
                     continue;
                 }
                 int slot = slotOf(g.getTaskId(), g.getRound());
@@ -268,6 +372,7 @@ public final class StreamingTrainer implements AutoCloseable {
                     buffer[slot] = new Collected(g, rec.partition(), rec.offset());
                 }
             }
+            commit();   // dead letters of this poll: no transaction stays open while waiting
         }
         Collected[] bySlot = pending.remove(round);
         for (Collected c : bySlot) {
@@ -296,7 +401,8 @@ public final class StreamingTrainer implements AutoCloseable {
                     .setOffset(c.offset()).setPolicyVersion(c.gradient().getPolicyVersion()).build());
         }
         TrainerDecision d = TrainerDecision.newBuilder().setExperimentId(config.experimentId()).setRound(round)
-                .setPolicyVersion(newVersion).setConsumed(consumed).build();
+                .setPolicyVersion(newVersion).setConsumed(consumed)
+                .setLearnerState(java.util.Arrays.stream(learner.state()).boxed().toList()).build();
         ControlRecord c = ControlRecord.newBuilder().setExperimentId(config.experimentId()).setPayload(d).build();
         send(Topics.CONTROL, config.experimentId(), MetastreamSerdes.control().serializer().serialize(null, c));
     }
@@ -317,16 +423,20 @@ public final class StreamingTrainer implements AutoCloseable {
         send(Topics.POLICIES, p.getPolicyId(), MetastreamSerdes.policyParams().serializer().serialize(null, p));
     }
 
-    private void publishMetrics(int round, double pre, double post, long staleness, Map<String, Double> diagnostics) {
-        Map<String, Double> values = new HashMap<>(diagnostics);
+    /** The round's metrics record; returns its values (what {@link RoundSummary#diagnostics()} carries). */
+    private Map<String, Double> publishMetrics(int round, double pre, double post, long staleness,
+                                               Map<String, Double> diagnostics, double roundSeconds) {
+        Map<String, Double> values = new java.util.TreeMap<>(diagnostics);
         values.put("preReturn", pre);
         values.put("postReturn", post);
         values.put("staleness", (double) staleness);
+        values.put("roundSeconds", roundSeconds);
         MetricsRecord m = MetricsRecord.newBuilder().setExperimentId(config.experimentId()).setRound(round).setKind("round")
                 .setValues(values)
                 .setTags(Map.of("mode", config.maxStaleness() == 0 ? "sync" : "async",
                         "maxStaleness", Integer.toString(config.maxStaleness()))).build();
         send(Topics.METRICS, config.experimentId(), MetastreamSerdes.metrics().serializer().serialize(null, m));
+        return java.util.Collections.unmodifiableMap(values);
     }
 
     private void writeManifest() {
@@ -335,18 +445,131 @@ public final class StreamingTrainer implements AutoCloseable {
             topics.put(t.suffix(), t.of(config.experimentId()));
         }
         ExperimentManifest m = ExperimentManifest.newBuilder().setExperimentId(config.experimentId())
-                .setConfigText(exp.toString()).setSeed(exp.seed()).setCodeVersion("0.1.0-SNAPSHOT").setTopics(topics)
+                .setConfigText(config.manifestConfig()).setSeed(exp.seed()).setCodeVersion("0.1.0-SNAPSHOT").setTopics(topics)
                 .setCreatedAtMillis(System.currentTimeMillis()).build();
         ControlRecord c = ControlRecord.newBuilder().setExperimentId(config.experimentId()).setPayload(m).build();
         send(Topics.CONTROL, config.experimentId(), MetastreamSerdes.control().serializer().serialize(null, c));
     }
 
+    /** Sends within the current transaction, beginning one if none is open. */
     private void send(Topics topic, String key, byte[] value) {
+        if (!inTransaction) {
+            producer.beginTransaction();
+            inTransaction = true;
+        }
         producer.send(new ProducerRecord<>(config.topic(topic), key, value));
+    }
+
+    /**
+     * Commits what was sent since the last commit, atomically: a round's new meta-prior, its
+     * decision, its metrics and the next round's assignments become visible together or not at all,
+     * so a trainer killed mid-round leaves no half-recorded round behind.
+     */
+    private void commit() {
+        if (inTransaction) {
+            producer.commitTransaction();
+            inTransaction = false;
+        }
+    }
+
+    private void initTransactions() {
+        if (!transactionsReady) {
+            producer.initTransactions();
+            transactionsReady = true;
+        }
+    }
+
+    /**
+     * Round → version of the PRE assignments in the log that are this trainer's own: exactly what
+     * {@link #issue} builds for the round and slot (ids, task spec, seed, episodes, a meta-prior
+     * id of this experiment). Look-alikes written by anyone else are not taken as issued.
+     */
+    private Map<Integer, Long> ownAssignments(ExperimentLog log) {
+        Map<Integer, Long> versions = new HashMap<>();
+        for (RolloutAssignment a : log.preAssignments()) {
+            int round = a.getRound();
+            if (round < 0 || round >= exp.iterations() || a.getPolicyVersion() < 0) {
+                continue;
+            }
+            List<MetaLearner.Collection> collections = learner.collections(round);
+            int slot = slotOf(a.getTaskId(), round);
+            if (slot < 0 || slot >= collections.size()) {
+                continue;
+            }
+            MetaLearner.Collection c = collections.get(slot);
+            String taskId = TrainerConfig.taskId(round, slot);
+            boolean own = a.getAssignmentId().equals(taskId + "/r" + round + "/PRE") && a.getTaskSpec().equals(c.taskSpec())
+                    && a.getSeed() == c.seed() && a.getEpisodeStart() == 0 && a.getEpisodeCount() == c.episodes()
+                    && a.getEvalStep() == 0 && a.getPolicyId().equals(config.priorId(a.getPolicyVersion()));
+            if (own) {
+                issuedIds.add(a.getAssignmentId());
+                versions.putIfAbsent(round, a.getPolicyVersion());
+            }
+        }
+        return versions;
+    }
+
+    /** Positions in {@code meta-gradients} already in {@code dead-letters} (written by an earlier trainer). */
+    private java.util.Set<Long> deadLetteredGradients() {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        String gradTopic = config.topic(Topics.META_GRADIENTS);
+        for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(config.bootstrapServers(), config.clientProperties(),
+                config.topic(Topics.DEAD_LETTERS))) {
+            try {
+                io.metastream.schemas.DeadLetter d = r.value() == null ? null : MetastreamSerdes.deadLetter().deserialize(r.value());
+                if (d != null && gradTopic.equals(d.getOriginalTopic())) {
+                    out.add(MetaGradientIntake.position(d.getPartition(), d.getOffset()));
+                }
+            } catch (SerializationException e) {
+                // not a dead letter of ours
+            }
+        }
+        return out;
+    }
+
+    private void requireSameConfig(ExperimentLog log) {
+        String recorded = log.manifest().getConfigText();
+        if (!recorded.equals(config.manifestConfig())) {
+            throw new IllegalArgumentException("experiment " + config.experimentId() + " already exists with a different"
+                    + " configuration; resume it with the configuration in its manifest, or start a new experiment-id."
+                    + System.lineSeparator() + "recorded: " + recorded.strip().replace(System.lineSeparator(), "; ")
+                    + System.lineSeparator() + "given:    " + config.manifestConfig().strip().replace(System.lineSeparator(), "; "));
+        }
+    }
+
+    /** The trainer's Kafka clients (producer and the two consumers), for metrics binding. */
+    public List<Object> kafkaClients() {
+        return List.of(producer, gradients, metrics);
+    }
+
+    /** Meta-updates applied by this trainer so far (resumed rounds not counted). */
+    public long roundsCompleted() {
+        return roundsCompleted;
+    }
+
+    /**
+     * Asks {@link #run} to return at the next point where all it wrote is committed: at once while it
+     * waits for a round's meta-gradients (the unfinished round is redone when the experiment is
+     * resumed), or after the round being recorded. Safe from any thread (e.g. a SIGTERM hook).
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Whether the last {@link #run} returned early because {@link #requestStop()} was called. */
+    public boolean stopped() {
+        return stopped;
     }
 
     @Override
     public void close() {
+        if (inTransaction) {
+            try {
+                producer.abortTransaction();   // a half-sent round is redone by the next trainer
+            } catch (RuntimeException e) {
+                LOG.warn("could not abort the open transaction of {}: {}", config.experimentId(), e.getMessage());
+            }
+        }
         producer.close(Duration.ofSeconds(10));
         gradients.close(Duration.ofSeconds(10));
         metrics.close(Duration.ofSeconds(10));

@@ -62,6 +62,28 @@ final class TabularMetaLearner implements MetaLearner {
         for (TaskMetaGradient g : slotOrder) {
             grads.add(g.getGradient().stream().mapToDouble(Double::doubleValue).toArray());
         }
-        return new Update(optimizer.step(phi, TabularBoMrl.average(grads)), Map.of());
+        double[] mean = TabularBoMrl.average(grads);
+        double norm = 0;
+        double cg = 0;
+        double kl = 0;
+        for (double x : mean) {
+            norm += x * x;
+        }
+        for (TaskMetaGradient g : slotOrder) {
+            cg += g.getCgResidual() / slotOrder.size();
+            kl += g.getKlAdaptedPrior() / slotOrder.size();
+        }
+        return new Update(optimizer.step(phi, mean), Map.of("gradientNorm", Math.sqrt(norm), "cgResidual", cg,
+                "klAdaptedPrior", kl));
+    }
+
+    @Override
+    public double[] state() {
+        return optimizer.state();
+    }
+
+    @Override
+    public void restore(double[] state) {
+        optimizer.restore(state);
     }
 }

@@ -17,9 +17,20 @@ import java.util.Objects;
  * @param maxStaleness     how many versions old a round's meta-gradients may be when applied: 0 is
  *                         the paper's synchronous algorithm; k > 0 keeps k further rounds in flight
  * @param clientProperties extra Kafka client properties (security settings and the like)
+ * @param manifestConfig   the configuration text recorded in the experiment's manifest (the CLI gives
+ *                         its canonical config file, from which {@code replay} rebuilds the experiment);
+ *                         null records {@code experiment.toString()}. A restarted trainer must be given
+ *                         the same text: it resumes only the experiment its manifest describes.
  */
 public record TrainerConfig(String experimentId, String bootstrapServers, MetaExperiment experiment,
-                            Duration roundTimeout, int maxStaleness, Map<String, Object> clientProperties) {
+                            Duration roundTimeout, int maxStaleness, Map<String, Object> clientProperties,
+                            String manifestConfig) {
+
+    /** A trainer recording {@code experiment.toString()} as its manifest config. */
+    public TrainerConfig(String experimentId, String bootstrapServers, MetaExperiment experiment,
+                         Duration roundTimeout, int maxStaleness, Map<String, Object> clientProperties) {
+        this(experimentId, bootstrapServers, experiment, roundTimeout, maxStaleness, clientProperties, null);
+    }
 
     public TrainerConfig {
         if (maxStaleness < 0) {
@@ -34,6 +45,9 @@ public record TrainerConfig(String experimentId, String bootstrapServers, MetaEx
             throw new IllegalArgumentException("round-timeout must be positive, got " + roundTimeout);
         }
         clientProperties = Map.copyOf(clientProperties);
+        if (manifestConfig == null) {
+            manifestConfig = experiment.toString();
+        }
     }
 
     public String topic(Topics t) {

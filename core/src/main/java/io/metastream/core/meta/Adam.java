@@ -42,4 +42,34 @@ public final class Adam implements MetaOptimizer {
         }
         return out;
     }
+
+    /** {@code [t, m_1..m_n, v_1..v_n]}; {@code [0]} before the first step. */
+    @Override
+    public double[] state() {
+        if (m == null) {
+            return new double[]{0};
+        }
+        double[] out = new double[1 + 2 * m.length];
+        out[0] = t;
+        System.arraycopy(m, 0, out, 1, m.length);
+        System.arraycopy(v, 0, out, 1 + m.length, v.length);
+        return out;
+    }
+
+    @Override
+    public void restore(double[] state) {
+        if (state.length == 1 && state[0] == 0) {
+            m = null;
+            v = null;
+            t = 0;
+            return;
+        }
+        if (state.length < 3 || state.length % 2 != 1 || state[0] != Math.rint(state[0]) || state[0] < 1) {
+            throw new IllegalArgumentException("not an Adam state: " + state.length + " values, step count " + state[0]);
+        }
+        int n = (state.length - 1) / 2;
+        t = (int) state[0];
+        m = java.util.Arrays.copyOfRange(state, 1, 1 + n);
+        v = java.util.Arrays.copyOfRange(state, 1 + n, 1 + 2 * n);
+    }
 }

@@ -9,6 +9,15 @@ public interface MetaOptimizer {
     /** Returns φ after one ascent step along {@code gradient} (neither argument is modified). */
     double[] step(double[] phi, double[] gradient);
 
+    /**
+     * The optimiser's state as a flat vector (Adam: step count, first and second moments; SGD:
+     * empty), so a restarted trainer continues exactly where the recorded one stopped.
+     */
+    double[] state();
+
+    /** Sets the state recorded by {@link #state()}; throws if {@code state} is not one of this optimiser's. */
+    void restore(double[] state);
+
     /** Builds an optimiser by name: {@code adam} or {@code sgd}. */
     static MetaOptimizer of(String name, double learningRate) {
         return switch (name) {

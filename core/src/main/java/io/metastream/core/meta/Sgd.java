@@ -20,4 +20,16 @@ public final class Sgd implements MetaOptimizer {
         }
         return out;
     }
+
+    @Override
+    public double[] state() {
+        return new double[0];
+    }
+
+    @Override
+    public void restore(double[] state) {
+        if (state.length != 0) {
+            throw new IllegalArgumentException("SGD has no state, got " + state.length + " values");
+        }
+    }
 }

@@ -1,0 +1,136 @@
+package io.metastream.cli;
+
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.streams.KafkaStreams;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * A Prometheus scrape endpoint ({@code GET /metrics}, text exposition format) for the roles of one
+ * process: Micrometer's JVM and process metrics, the Kafka client metrics of every producer and
+ * consumer bound with {@link KafkaClientMetrics}, Kafka Streams' metrics bound with
+ * {@link KafkaStreamsMetrics}, and metastream's own gauges. Every meter carries the tags
+ * {@code experiment} and {@code role}. Served by the JDK's built-in HTTP server.
+ */
+final class MetricsEndpoint implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final HttpServer server;
+    private final String experimentId;
+    private final List<AutoCloseable> binders = new ArrayList<>();
+
+    private MetricsEndpoint(HttpServer server, String experimentId) {
+        this.server = server;
+        this.experimentId = experimentId;
+        registry.config().commonTags("experiment", experimentId);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        binders.add(gc);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /** Serves {@code /metrics} on {@code host:port} (port 0: a free one, see {@link #port()}). */
+    static MetricsEndpoint start(String host, int port, String experimentId) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--metrics-port " + port + ": cannot listen on " + host + ":" + port + " ("
+                    + e.getMessage() + ")");
+        }
+        MetricsEndpoint endpoint = new MetricsEndpoint(server, experimentId);
+        server.createContext("/metrics", exchange -> {
+            byte[] body = endpoint.registry.scrape().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.setExecutor(null);
+        server.start();
+        return endpoint;
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    String url() {
+        return "http://" + server.getAddress().getHostString() + ":" + port() + "/metrics";
+    }
+
+    /** Binds the metrics of each producer and consumer in {@code clients} (other objects are ignored). */
+    void bindClients(String role, List<Object> clients) {
+        for (Object c : clients) {
+            KafkaClientMetrics m;
+            if (c instanceof Producer<?, ?> p) {
+                m = new KafkaClientMetrics(p, Tags.of("role", role));
+            } else if (c instanceof Consumer<?, ?> k) {
+                m = new KafkaClientMetrics(k, Tags.of("role", role));
+            } else {
+                continue;
+            }
+            m.bindTo(registry);
+            binders.add(m);
+        }
+    }
+
+    void bindStreams(String role, KafkaStreams streams) {
+        KafkaStreamsMetrics m = new KafkaStreamsMetrics(streams, Tags.of("role", role));
+        m.bindTo(registry);
+        binders.add(m);
+    }
+
+    /** A metastream gauge {@code metastream_<name>} of role {@code role}. */
+    void gauge(String name, String role, String description, Supplier<Number> value) {
+        Gauge.builder("metastream." + name, value).tags("role", role).description(description).register(registry);
+    }
+
+    String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        for (AutoCloseable b : binders) {
+            try {
+                b.close();
+            } catch (Exception e) {
+                // closing a binder only unregisters its meters
+            }
+        }
+        registry.close();
+    }
+
+    @Override
+    public String toString() {
+        return "metrics endpoint of " + experimentId + " at " + url();
+    }
+}

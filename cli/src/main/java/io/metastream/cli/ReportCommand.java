@@ -1,0 +1,30 @@
+package io.metastream.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code metastream report}: regenerate an experiment's run directory from its topics. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Regenerate an experiment's manifest.txt, progress.csv, meta-test.csv and plots from its topics alone.")
+final class ReportCommand implements Callable<Integer> {
+
+    @Option(names = "--experiment", required = true, paramLabel = "X", description = "The experiment id.")
+    String experiment;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/<X>-report).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = out != null ? out : Path.of("runs", experiment + "-report");
+        Report.write(cluster.bootstrapServers, cluster.clientProperties(), experiment, dir, System.out);
+        return 0;
+    }
+}

@@ -1,0 +1,109 @@
+package io.metastream.cli;
+
+import io.metastream.broker.EmbeddedKafkaBroker;
+import io.metastream.broker.SharedKafkaBroker;
+import io.metastream.core.meta.TabularMetaTrainer;
+import io.metastream.producers.RolloutWorker;
+import io.metastream.producers.WorkerConfig;
+import io.metastream.streams.AdapterApp;
+import io.metastream.trainer.ExperimentLog;
+import io.metastream.trainer.ExperimentTopics;
+import io.metastream.trainer.StreamingTrainer;
+import io.metastream.trainer.TrainerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A trainer that stops after some rounds is resumed by the next trainer of the same experiment
+ * from the latest meta-prior in {@code policies} and the learner state recorded with the last
+ * decision in {@code control}: the meta-prior sequence equals an uninterrupted run's (the
+ * in-process reference loop) bit for bit; a trainer with another configuration is refused.
+ * (Killing the trainer's JVM outright is {@code FaultInjectionIntegrationTest}'s.)
+ */
+@ExtendWith(SharedKafkaBroker.class)
+class ResumeIntegrationTest {
+
+    /** Thrown from the progress callback: the trainer stops right after a round was committed. */
+    private static final class Stop extends RuntimeException {
+        Stop() {
+            super("stopped by the test", null, false, false);
+        }
+    }
+
+    @Test
+    void aStoppedTrainerIsResumedExactlyAndAForeignConfigIsRefused(EmbeddedKafkaBroker broker) throws Exception {
+        for (int maxStaleness : new int[]{0, 2}) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("experiment-id", SharedKafkaBroker.uniqueName("resume"));
+            m.put("family", "frozenlake-low");
+            m.put("alg", "2");
+            m.put("seed", 9);
+            m.put("iterations", 5);
+            m.put("tasks-per-iteration", 2);
+            m.put("episodes", 30);
+            m.put("sarsa-sweeps", 3);
+            m.put("max-staleness", maxStaleness);
+            ExperimentFile ef = ExperimentFile.fromMap(m, "test");
+            String id = ef.experimentId();
+            String bootstrap = broker.bootstrapServers();
+            ExperimentTopics.create(bootstrap, id, 3, (short) 1, Map.of());
+            TrainerConfig tc = new TrainerConfig(id, bootstrap, ef.experiment(), Duration.ofMinutes(3), maxStaleness, Map.of(),
+                    ef.canonicalText());
+            List<String> notes = new ArrayList<>();
+            List<Integer> rounds = new ArrayList<>();
+            try (RolloutWorker w = RolloutWorker.start(WorkerConfig.of(id, "w", bootstrap));
+                 AdapterApp adapter = RunSession.adapter(ef, bootstrap, Map.of(), null).start()) {
+                try (StreamingTrainer first = new StreamingTrainer(tc)) {
+                    assertThatThrownBy(() -> first.run(r -> {
+                        rounds.add(r.round());
+                        if (r.round() == 1) {
+                            throw new Stop();
+                        }
+                    }, notes::add)).isInstanceOf(Stop.class);
+                }
+                try (StreamingTrainer second = new StreamingTrainer(tc)) {
+                    second.run(r -> rounds.add(r.round()), notes::add);
+                }
+                try (StreamingTrainer done = new StreamingTrainer(tc)) {
+                    done.run(r -> rounds.add(r.round()), notes::add);
+                }
+                ExperimentFile other = ExperimentFile.parse(ef.canonicalText(), "test", List.of("lambda-train=3.5"));
+                try (StreamingTrainer foreign = new StreamingTrainer(new TrainerConfig(id, bootstrap, other.experiment(),
+                        Duration.ofMinutes(3), maxStaleness, Map.of(), other.canonicalText()))) {
+                    assertThatThrownBy(() -> foreign.run(r -> { }, notes::add)).isInstanceOf(IllegalArgumentException.class)
+                            .hasMessageContaining("already exists with a different configuration")
+                            .hasMessageContaining("lambda-train: 3.5");
+                }
+            }
+            assertThat(rounds).as("max-staleness %d", maxStaleness).containsExactly(0, 1, 2, 3, 4);
+            assertThat(notes).as("max-staleness %d", maxStaleness).hasSize(3);
+            assertThat(notes.get(0)).startsWith("starting experiment " + id);
+            assertThat(notes.get(1)).startsWith("resuming experiment " + id + " at round 3 of 5 from meta-prior v2");
+            assertThat(notes.get(2)).contains("already completed its 5 meta-iterations");
+
+            ExperimentLog log = ExperimentLog.read(bootstrap, Map.of(), id);
+            assertThat(log.decisions()).hasSize(5);
+            if (maxStaleness == 0) {
+                List<double[]> reference = new ArrayList<>();
+                new TabularMetaTrainer(ef.experiment()).train(s -> reference.add(s.phi()));
+                for (int v = 1; v <= 5; v++) {
+                    assertThat(log.priorParams(v)).as("meta-prior v%d", v).containsExactly(reference.get(v - 1));
+                }
+            } else {
+                // asynchronous: the resumed trainer keeps the versions rounds 2..3 were issued with before the stop
+                assertThat(log.decisions().values()).extracting(d -> d.getConsumed().get(0).getPolicyVersion())
+                        .containsExactly(0L, 0L, 0L, 1L, 2L);
+                assertThat(log.preAssignments()).as("no PRE assignment issued twice").hasSize(5 * 2);
+            }
+        }
+    }
+}
