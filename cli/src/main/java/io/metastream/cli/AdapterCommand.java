@@ -18,6 +18,10 @@ final class AdapterCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Option(names = "--query-port", paramLabel = "PORT",
+            description = "Serve GET /tasks/<taskId>?round=<r> (batch fill and adapted-policy version, by interactive query). Default: off.")
+    Integer queryPort;
+
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Where the adapter keeps its RocksDB stores (default: a fresh temporary directory; state is restored from the changelogs).")
     java.nio.file.Path stateDir;
@@ -31,7 +35,18 @@ final class AdapterCommand implements Callable<Integer> {
         MetricsEndpoint m = metrics.start(ef.experimentId(), System.out);
         AdapterApp app = RunSession.adapter(ef, cluster.bootstrapServers, cluster.clientProperties(), stateDir).start();
         RunSession.bindAdapter(m, app);
-        RunSession.runUntilStopped(WorkerCommand.closeAll(app, m), "adapter of " + ef.experimentId(), System.out);
+        AdapterQueryEndpoint q = queryPort == null ? null : AdapterQueryEndpoint.start(metrics.host, queryPort, app::queries);
+        if (q != null) {
+            System.out.println("task queries at " + q.url() + "<taskId>?round=<r>");
+        }
+        RunSession.runUntilStopped(WorkerCommand.closeAll(app, () -> {
+            if (q != null) {
+                q.close();
+            }
+            if (m != null) {
+                m.close();
+            }
+        }), "adapter of " + ef.experimentId(), System.out);
         return 0;
     }
 }

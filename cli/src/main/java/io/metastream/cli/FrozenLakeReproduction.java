@@ -50,19 +50,30 @@ final class FrozenLakeReproduction {
         double[][] bomrlPerTask = test.evaluate(TabularMetaTest.Method.BOMRL, trained.phi(), tasks);
         double[] random = TabularMetaTest.meanOverTasks(test.evaluate(TabularMetaTest.Method.RANDOM_INIT, trained.phi(), tasks));
         double[] pg = TabularMetaTest.meanOverTasks(test.evaluate(TabularMetaTest.Method.POLICY_GRADIENT, trained.phi(), tasks));
-        List<GapRow> gaps = new ArrayList<>();
-        if (config.alg() != TabularAlgorithm.ALG3) {
-            for (int i = 0; i < tasks.size(); i++) {
-                FrozenLakeMap map = tasks.get(i);
-                OptimalityGapBound.TaskGap g = OptimalityGapBound.evaluate(map.toMdp(), config.alg(), trained.phi(),
-                        config.lambdaTest());
-                double finiteOptimum = io.metastream.core.exact.OptimalControl.optimalFiniteHorizonReturn(map.toMdp());
-                gaps.add(new GapRow(map.toString(), g.optimum(), g.gap(), g.bound(), finiteOptimum - bomrlPerTask[i][1]));
-            }
-        }
+        List<GapRow> gaps = gapRows(config, trained.phi(), bomrlPerTask);
         progress.accept(String.format("%s done in %.1f s: BO-MRL after 0..%d steps %s", tag,
                 (System.nanoTime() - start) / 1e9, config.testSteps(), format(TabularMetaTest.meanOverTasks(bomrlPerTask))));
         return new Outcome(config, TabularMetaTest.meanOverTasks(bomrlPerTask), random, pg, gaps, trainingSeconds);
+    }
+
+    /**
+     * Per test task: the exact-Q one-time adaptation gap of meta-prior {@code phi} and its bound, and
+     * the gap of the sampled one-step adaptation ({@code bomrlPerTask[i][1]}); empty for Alg(3),
+     * which the bound does not cover.
+     */
+    static List<GapRow> gapRows(TabularExperimentConfig config, double[] phi, double[][] bomrlPerTask) {
+        List<GapRow> gaps = new ArrayList<>();
+        if (config.alg() == TabularAlgorithm.ALG3 || config.testSteps() < 1) {
+            return gaps;
+        }
+        List<FrozenLakeMap> tasks = FrozenLakeFamily.byName(config.family()).testTasks();
+        for (int i = 0; i < tasks.size(); i++) {
+            FrozenLakeMap map = tasks.get(i);
+            OptimalityGapBound.TaskGap g = OptimalityGapBound.evaluate(map.toMdp(), config.alg(), phi, config.lambdaTest());
+            double finiteOptimum = io.metastream.core.exact.OptimalControl.optimalFiniteHorizonReturn(map.toMdp());
+            gaps.add(new GapRow(map.toString(), g.optimum(), g.gap(), g.bound(), finiteOptimum - bomrlPerTask[i][1]));
+        }
+        return gaps;
     }
 
     static String format(double[] xs) {

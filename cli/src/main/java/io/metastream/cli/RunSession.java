@@ -3,6 +3,7 @@ package io.metastream.cli;
 import io.metastream.broker.EmbeddedKafkaBroker;
 import io.metastream.cli.plots.AdaptationCurve;
 import io.metastream.cli.plots.AdaptationPlot;
+import io.metastream.cli.plots.GapBoundPlot;
 import io.metastream.cli.plots.ProgressPlot;
 import io.metastream.core.meta.TabularExperimentConfig;
 import io.metastream.core.meta.TabularMetaTest;
@@ -102,7 +103,8 @@ final class RunSession {
                 Map.copyOf(clientProps), ef.canonicalText());
         double[] phi;
         double[][] pipelineEval;
-        try (StreamingTrainer trainer = new StreamingTrainer(tc)) {
+        try (StreamingTrainer trainer = new StreamingTrainer(tc); ConsumerLag lag = new ConsumerLag(bootstrap, clientProps,
+                ef.experimentId())) {
             stop.onStop(trainer::requestStop);
             if (metrics != null) {
                 metrics.bindClients("trainer", trainer.kafkaClients());
@@ -115,8 +117,8 @@ final class RunSession {
                 done[0]++;
                 double secs = csv.elapsed();
                 out.printf(Locale.ROOT, "round %d/%d  PRE return %.3f  POST return %.3f  staleness %d  %.0f trajectories/s"
-                                + "  elapsed %.0f s  ETA %.0f s%n", r.round() + 1, iterations, r.preReturn(), r.postReturn(),
-                        r.staleness(), rate, secs, secs / done[0] * (iterations - r.round() - 1));
+                                + "  %s  elapsed %.0f s  ETA %.0f s%n", r.round() + 1, iterations, r.preReturn(), r.postReturn(),
+                        r.staleness(), rate, lag.describe(), secs, secs / done[0] * (iterations - r.round() - 1));
             }, out::println);
             Files.writeString(dir.resolve("progress.csv"), csv.text());
             if (trainer.stopped()) {
@@ -178,8 +180,16 @@ final class RunSession {
                 dir.resolve("progress.png"));
         Path adaptationPng = AdaptationPlot.write(AdaptationCurve.readCsv(dir.resolve("meta-test.csv"), exp.family(), alg),
                 PaperReference.CURVES, dir.resolve("adaptation.png"));
-        out.printf("Wrote %s, %s, %s, %s, %s%n", dir.resolve("manifest.txt"), dir.resolve("progress.csv"),
-                dir.resolve("meta-test.csv"), progressPng, adaptationPng);
+        List<FrozenLakeReproduction.GapRow> gaps = FrozenLakeReproduction.gapRows(exp, phi, pipelineEval);
+        String gapPng = "";
+        if (!gaps.isEmpty()) {
+            new FrozenLakeReport(List.of(new FrozenLakeReproduction.Outcome(exp, null, null, null, gaps, 0)))
+                    .writeGapCsv(dir.resolve("gap-bound.csv"));
+            gapPng = GapBoundPlot.write(GapBoundPlot.readCsv(dir.resolve("gap-bound.csv")), PaperReference.GAP_BOUND,
+                    dir.resolve("gap-bound.png")).map(p -> ", " + dir.resolve("gap-bound.csv") + ", " + p).orElse("");
+        }
+        out.printf("Wrote %s, %s, %s, %s, %s%s%n", dir.resolve("manifest.txt"), dir.resolve("progress.csv"),
+                dir.resolve("meta-test.csv"), progressPng, adaptationPng, gapPng);
     }
 
     private static void metaTest(TabularExperimentConfig exp, double[] phi, double[][] pipelineEval, Path dir,

@@ -38,13 +38,20 @@ final class WorkerCommand implements Callable<Integer> {
 
     /** Closes {@code role}, then {@code metrics} (if any). */
     static AutoCloseable closeAll(AutoCloseable role, MetricsEndpoint metrics) {
+        return closeAll(role, () -> {
+            if (metrics != null) {
+                metrics.close();
+            }
+        });
+    }
+
+    /** Closes {@code role}, then {@code then}. */
+    static AutoCloseable closeAll(AutoCloseable role, AutoCloseable then) {
         return () -> {
             try {
                 role.close();
             } finally {
-                if (metrics != null) {
-                    metrics.close();
-                }
+                then.close();
             }
         };
     }

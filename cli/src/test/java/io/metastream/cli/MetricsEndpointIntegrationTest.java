@@ -47,8 +47,10 @@ class MetricsEndpointIntegrationTest {
         ExperimentTopics.create(bootstrap, id, 3, (short) 1, Map.of());
         HttpClient http = HttpClient.newHttpClient();
         List<String> scrapes = new ArrayList<>();
+        List<HttpResponse<String>> queried = new ArrayList<>();
         try (MetricsEndpoint metrics = MetricsEndpoint.start("127.0.0.1", 0, id);
              AdapterApp adapter = RunSession.adapter(ef, bootstrap, Map.of(), null).start();
+             AdapterQueryEndpoint tasks = AdapterQueryEndpoint.start("127.0.0.1", 0, adapter::queries);
              RolloutWorker worker = RolloutWorker.start(RunSession.worker(ef, "w0", bootstrap, Map.of()))) {
             RunSession.bindAdapter(metrics, adapter);
             RunSession.bindWorker(metrics, worker);
@@ -63,6 +65,9 @@ class MetricsEndpointIntegrationTest {
                         if (r.statusCode() == 200 && oneRoundDone.matcher(r.body()).find()) {
                             synchronized (scrapes) {
                                 scrapes.add(r.body());
+                                // the adapter's interactive query for a task of the round in flight
+                                queried.add(http.send(HttpRequest.newBuilder(URI.create(tasks.url() + "r0001-s01?round=1")).build(),
+                                        HttpResponse.BodyHandlers.ofString()));
                             }
                             return;
                         }
@@ -75,7 +80,20 @@ class MetricsEndpointIntegrationTest {
             scraper.start();
             RunSession.train(ef, bootstrap, Map.of(), dir, new PrintStream(new ByteArrayOutputStream()), metrics);
             scraper.join();
+            HttpResponse<String> done = http.send(HttpRequest.newBuilder(URI.create(tasks.url() + "r0000-s00?round=0")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(done.statusCode()).isEqualTo(200);
+            assertThat(done.body()).as("a finished task is cleaned from the stores").isEqualTo("{\"taskId\":\"r0000-s00\","
+                    + "\"round\":0,\"preEpisodes\":0,\"postEpisodes\":0,\"adaptedPolicyId\":null,\"adaptedVersion\":null}");
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(tasks.url() + "r0000-s00")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(400);
         }
+        assertThat(queried).hasSize(1);
+        System.out.println("task query during the run: " + queried.get(0).body());
+        assertThat(queried.get(0).statusCode()).isEqualTo(200);
+        assertThat(queried.get(0).body()).matches("\\{\"taskId\":\"r0001-s01\",\"round\":1,\"preEpisodes\":([0-9]|[12][0-9]|30),"
+                + "\"postEpisodes\":([0-9]|[12][0-9]|30),\"adaptedPolicyId\":(null|\"" + id + "/prior/v1/[^\"]+\"),"
+                + "\"adaptedVersion\":(null|1)\\}");
         assertThat(scrapes).as("scrapes during the run").isNotEmpty();
         String body = scrapes.get(scrapes.size() - 1);
         System.out.printf("a scrape during the run: %d lines, %d bytes%n", body.lines().count(), body.length());

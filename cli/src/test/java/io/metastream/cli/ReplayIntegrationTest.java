@@ -85,12 +85,13 @@ class ReplayIntegrationTest {
         // report: the run directory's CSVs regenerated from the topics alone are identical
         Path again = dir.resolve("report");
         Report.write(bootstrap, Map.of(), ef.experimentId(), again, quiet());
-        for (String f : new String[]{"progress.csv", "meta-test.csv", "manifest.txt"}) {
+        for (String f : new String[]{"progress.csv", "meta-test.csv", "gap-bound.csv", "manifest.txt"}) {
             assertThat(Files.readString(again.resolve(f))).as(f).isEqualTo(Files.readString(dir.resolve(f)));
         }
         assertThat(Files.readString(again.resolve("progress.csv")).lines()).hasSize(5);
         assertThat(again.resolve("progress.png")).isNotEmptyFile();
         assertThat(again.resolve("adaptation.png")).isNotEmptyFile();
+        assertThat(again.resolve("gap-bound.png")).isNotEmptyFile();
 
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Replay.Result same = Replay.run(bootstrap, Map.of(), ef.experimentId(), ef.experimentId() + "-replay",
@@ -119,10 +120,21 @@ class ReplayIntegrationTest {
         String bootstrap = broker.bootstrapServers();
         ExperimentFile ef = small(SharedKafkaBroker.uniqueName("async-rec"), 2);
         RunSession.runAll(ef, bootstrap, Map.of(), dir, quiet());
-        Replay.Result r = Replay.run(bootstrap, Map.of(), ef.experimentId(), ef.experimentId() + "-replay", quiet());
-        System.out.printf("replay of a 4-round asynchronous run (max-staleness 2): %s%n", r);
-        assertThat(r.identical()).as(r.divergence()).isTrue();
-        assertThat(r.versionsCompared()).isEqualTo(5);
+        // through the command line this time: exit code 0 and the verdict line
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(printed, true));
+        int code;
+        try {
+            code = MetastreamCommand.execute("replay", "--experiment", ef.experimentId(), "--as", ef.experimentId() + "-replay",
+                    "--bootstrap-servers", bootstrap);
+        } finally {
+            System.setOut(old);
+        }
+        System.out.printf("replay of a 4-round asynchronous run (max-staleness 2): %s%n",
+                printed.toString().lines().filter(l -> l.startsWith("replay of")).findFirst().orElse("?"));
+        assertThat(code).as(printed.toString()).isZero();
+        assertThat(printed.toString()).contains("IDENTICAL — 5 meta-prior versions and 4 trainer decisions compared bit for bit");
         ExperimentLog y = ExperimentLog.read(bootstrap, Map.of(), ef.experimentId() + "-replay");
         assertThat(y.decisions().get(3).getConsumed()).extracting(g -> g.getPolicyVersion()).containsOnly(1L);
     }

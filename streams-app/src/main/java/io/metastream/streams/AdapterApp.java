@@ -82,6 +82,15 @@ public final class AdapterApp implements AutoCloseable {
         return java.util.List.of(streams, policyAudit);
     }
 
+    /**
+     * Interactive queries of this instance's stores. A store that is not queryable right now (the
+     * instance is rebalancing or restoring) raises Kafka's {@code InvalidStateStoreException}.
+     */
+    public AdapterQueries queries() {
+        return new AdapterQueries(name -> streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(name,
+                org.apache.kafka.streams.state.QueryableStoreTypes.<String, Object>keyValueStore())));
+    }
+
     public KafkaStreams.State state() {
         return streams.state();
     }

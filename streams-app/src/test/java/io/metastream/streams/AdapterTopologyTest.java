@@ -289,6 +289,34 @@ class AdapterTopologyTest {
         assertThat(deadLettersOut.isEmpty()).isTrue();
     }
 
+    @Test
+    void interactiveQueriesReportBatchFillAndTheAdaptedPolicyOfATask() {
+        AdapterQueries queries = new AdapterQueries(name -> driver.getKeyValueStore(name));
+        assertThat(queries.status(TaskFixture.TASK_ID, 0))
+                .isEqualTo(new AdapterQueries.TaskStatus(TaskFixture.TASK_ID, 0, 0, 0, null, null));
+        publishPriorAndPreAssignment();
+        List<Trajectory> pre = task.preTrajectories();
+        pipe(pre.subList(0, 7));
+        assertThat(queries.status(TaskFixture.TASK_ID, 0)).isEqualTo(new AdapterQueries.TaskStatus(TaskFixture.TASK_ID, 0, 7, 0,
+                null, null));
+        pipe(pre.subList(7, pre.size()));
+        AdapterQueries.TaskStatus adapted = queries.status(TaskFixture.TASK_ID, 0);
+        assertThat(adapted.preEpisodes()).isEqualTo(pre.size());
+        assertThat(adapted.adaptedPolicyId()).isEqualTo(task.adaptedId());
+        assertThat(adapted.adaptedVersion()).isEqualTo(task.prior().getVersion());
+        assertThat(adapted.toJson()).isEqualTo("{\"taskId\":\"task-3\",\"round\":0,\"preEpisodes\":" + pre.size()
+                + ",\"postEpisodes\":0,\"adaptedPolicyId\":\"" + task.adaptedId() + "\",\"adaptedVersion\":"
+                + task.prior().getVersion() + "}");
+        List<Trajectory> post = task.postTrajectories();
+        pipe(post.subList(0, 3));
+        assertThat(queries.status(TaskFixture.TASK_ID, 0).postEpisodes()).isEqualTo(3);
+        pipe(post.subList(3, post.size()));
+        assertThat(gradientsOut.readValuesToList()).hasSize(1);
+        assertThat(queries.status(TaskFixture.TASK_ID, 0)).as("cleaned up once the meta-gradient is out")
+                .isEqualTo(new AdapterQueries.TaskStatus(TaskFixture.TASK_ID, 0, 0, 0, null, null));
+        assertThat(queries.status("another-task", 0).preEpisodes()).isZero();
+    }
+
     private void publishPriorAndPreAssignment() {
         policiesIn.pipeInput(TaskFixture.PRIOR_ID, task.prior());
         assignmentsIn.pipeInput(TaskFixture.TASK_ID, task.preAssignment());
