@@ -31,7 +31,7 @@ final class AdapterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ExperimentFile ef = config.load();
+        RunConfig ef = config.loadAny();
         MetricsEndpoint m = metrics.start(ef.experimentId(), System.out);
         AdapterApp app = RunSession.adapter(ef, cluster.bootstrapServers, cluster.clientProperties(), stateDir).start();
         RunSession.bindAdapter(m, app);

@@ -19,9 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * {@code metastream compare}: several methods on one task family, side by side, over seeds 0..N−1,
@@ -100,23 +97,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         int threads = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
         System.out.printf(Locale.ROOT, "compare on %s: %s over %d seeds (%d meta-trainings of %d iterations, %d in parallel) -> %s%n",
                 family, String.join(", ", wanted), seeds, runs.size(), base.experiment().iterations(), threads, dir);
-        List<FrozenLakeReproduction.Outcome> outcomes = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<FrozenLakeReproduction.Outcome>> futures = new ArrayList<>();
-            for (TabularExperimentConfig c : runs) {
-                futures.add(pool.submit(() -> FrozenLakeReproduction.run(c, line -> {
-                    synchronized (System.out) {
-                        System.out.println(line);
-                    }
-                })));
-            }
-            for (Future<FrozenLakeReproduction.Outcome> f : futures) {
-                outcomes.add(f.get());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<FrozenLakeReproduction.Outcome> outcomes = FrozenLakeReproduction.runAll(runs, threads, System.out);
         Path all = dir.resolve("all-methods.csv");
         new FrozenLakeReport(outcomes).writeCsv(all);
         String fileAlgName = fileAlg.name().toLowerCase(Locale.ROOT);

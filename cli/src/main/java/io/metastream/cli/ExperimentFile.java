@@ -29,7 +29,7 @@ import java.util.TreeSet;
  * @param partitions   partitions of each topic created by {@code topics}/{@code run}
  */
 public record ExperimentFile(String experimentId, TabularExperimentConfig experiment, int maxStaleness, int workers,
-                             int partitions) {
+                             int partitions) implements RunConfig {
 
     /** Every key a config file may hold. */
     public static final Set<String> KEYS = Set.of("experiment-id", "family", "alg", "seed", "iterations",
@@ -111,6 +111,7 @@ public record ExperimentFile(String experimentId, TabularExperimentConfig experi
     }
 
     /** This config with another experiment id (topic prefix). */
+    @Override
     public ExperimentFile withExperimentId(String id) {
         return new ExperimentFile(id, experiment, maxStaleness, workers, partitions);
     }
@@ -154,8 +155,8 @@ public record ExperimentFile(String experimentId, TabularExperimentConfig experi
         }
     }
 
-    /** Typed access to the raw map with key-naming errors. */
-    private record Values(Map<String, Object> raw, String where) {
+    /** Typed access to the raw map with key-naming errors (shared with {@link ContinuousExperimentFile}). */
+    record Values(Map<String, Object> raw, String where) {
 
         String string(String key, String dflt) {
             Object o = raw.get(key);

@@ -17,9 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * {@code metastream frozenlake}: the Frozen Lake reproduction of the paper through the in-process
@@ -83,23 +80,7 @@ final class FrozenLakeCommand implements Callable<Integer> {
                         + " sarsa sweeps %d, %d in parallel -> %s%n", configs.size(), families, algs, seeds, kind,
                 sarsaSweeps, threads, dir);
         long start = System.nanoTime();
-        List<FrozenLakeReproduction.Outcome> outcomes = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<FrozenLakeReproduction.Outcome>> futures = new ArrayList<>();
-            for (TabularExperimentConfig c : configs) {
-                futures.add(pool.submit(() -> FrozenLakeReproduction.run(c, line -> {
-                    synchronized (System.out) {
-                        System.out.println(line);
-                    }
-                })));
-            }
-            for (Future<FrozenLakeReproduction.Outcome> f : futures) {
-                outcomes.add(f.get());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<FrozenLakeReproduction.Outcome> outcomes = FrozenLakeReproduction.runAll(configs, threads, System.out);
         FrozenLakeReport report = new FrozenLakeReport(outcomes);
         report.writeCsv(dir.resolve("meta-test.csv"));
         report.writeGapCsv(dir.resolve("gap-bound.csv"));

@@ -34,6 +34,28 @@ final class FrozenLakeReproduction {
     private FrozenLakeReproduction() {
     }
 
+    /** Runs every config on {@code threads} threads; progress lines go to {@code out}; outcomes in config order. */
+    static List<Outcome> runAll(List<TabularExperimentConfig> configs, int threads, java.io.PrintStream out) throws Exception {
+        List<Outcome> outcomes = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<Outcome>> futures = new ArrayList<>();
+            for (TabularExperimentConfig c : configs) {
+                futures.add(pool.submit(() -> run(c, line -> {
+                    synchronized (out) {
+                        out.println(line);
+                    }
+                })));
+            }
+            for (java.util.concurrent.Future<Outcome> f : futures) {
+                outcomes.add(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return outcomes;
+    }
+
     static Outcome run(TabularExperimentConfig config, Consumer<String> progress) {
         long start = System.nanoTime();
         String tag = String.format("[%s %s seed %d]", config.family(), config.alg().name().toLowerCase(), config.seed());

@@ -10,7 +10,7 @@ final class OutputOptions {
     @Option(names = "--out", description = "Run directory (default: runs/<experiment-id>).")
     Path out;
 
-    Path directory(ExperimentFile ef) {
+    Path directory(RunConfig ef) {
         return out != null ? out : Path.of("runs", ef.experimentId());
     }
 }

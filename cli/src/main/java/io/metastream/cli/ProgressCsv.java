@@ -20,8 +20,14 @@ final class ProgressCsv {
     private final StringBuilder text = new StringBuilder(HEADER);
     private double elapsed;
 
+    /** A tabular experiment's file: PRE + POST = 2 × episodes per task. */
     ProgressCsv(ExperimentFile ef) {
-        this.trajectoriesPerRound = 2.0 * ef.experiment().episodes() * ef.experiment().tasksPerIteration();
+        this(2.0 * ef.experiment().episodes() * ef.experiment().tasksPerIteration());
+    }
+
+    /** A file whose trajectories/s column counts {@code trajectoriesPerRound} trajectories per round. */
+    ProgressCsv(double trajectoriesPerRound) {
+        this.trajectoriesPerRound = trajectoriesPerRound;
     }
 
     /** Appends round {@code round} (meta-prior {@code version} after it) and returns its trajectories/s. */

@@ -54,7 +54,8 @@ final class Replay {
         if (rounds == 0) {
             throw new IllegalArgumentException("experiment '" + source + "' has not completed a meta-iteration: nothing to replay");
         }
-        ExperimentFile recorded = ExperimentFile.parse(x.manifest().getConfigText(), "manifest of " + source, List.of());
+        ExperimentFile recorded = RunConfig.requireTabular(RunConfig.parse(x.manifest().getConfigText(), "manifest of " + source,
+                List.of()), "replay");
         ExperimentFile ef = ExperimentFile.parse(recorded.canonicalText(), "manifest of " + source,
                 List.of("experiment-id=" + target, "iterations=" + rounds));
         if (ExperimentLog.read(bootstrap, clientProps, target).manifest() != null) {

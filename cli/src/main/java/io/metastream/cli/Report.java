@@ -41,7 +41,8 @@ final class Report {
             throw new IllegalArgumentException("experiment '" + experimentId + "' has no manifest in its control topic: nothing"
                     + " to report (is the experiment id right, and --bootstrap-servers the cluster it ran on?)");
         }
-        ExperimentFile ef = ExperimentFile.parse(log.manifest().getConfigText(), "manifest of " + experimentId, List.of());
+        ExperimentFile ef = RunConfig.requireTabular(RunConfig.parse(log.manifest().getConfigText(), "manifest of " + experimentId,
+                List.of()), "report");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("manifest.txt"), manifestText(bootstrap, clientProps, experimentId));
 

@@ -30,7 +30,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ExperimentFile ef = config.load();
+        RunConfig ef = config.loadAny();
+        ef.requireRunnable();
         Path dir = output.directory(ef);
         System.out.println("metastream run: " + ef.experimentId() + " -> " + dir);
         try (MetricsEndpoint m = metrics.start(ef.experimentId(), System.out)) {

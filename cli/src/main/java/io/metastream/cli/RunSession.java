@@ -5,6 +5,8 @@ import io.metastream.cli.plots.AdaptationCurve;
 import io.metastream.cli.plots.AdaptationPlot;
 import io.metastream.cli.plots.GapBoundPlot;
 import io.metastream.cli.plots.ProgressPlot;
+import io.metastream.core.estimate.RunningMoments;
+import io.metastream.core.meta.MetaExperiment;
 import io.metastream.core.meta.TabularExperimentConfig;
 import io.metastream.core.meta.TabularMetaTest;
 import io.metastream.core.task.FrozenLakeFamily;
@@ -31,7 +33,8 @@ import java.util.Map;
  * What {@code demo}, {@code run} and {@code trainer} share: start the roles, train with progress
  * lines, and print and write the meta-test of the trained meta-prior into the run directory
  * ({@code progress.csv}, {@code meta-test.csv}, {@code config.txt}, and the plots {@code progress.png}
- * and {@code adaptation.png}).
+ * and {@code adaptation.png}). Tabular experiments run their meta-test through the pipeline (EVAL
+ * rounds); continuous ones in-process ({@link ContinuousResults}), as core's meta-test prescribes.
  */
 final class RunSession {
 
@@ -39,20 +42,20 @@ final class RunSession {
     }
 
     /** Every role in this JVM; an embedded broker when {@code bootstrapOrNull} is null. */
-    static void runAll(ExperimentFile ef, String bootstrapOrNull, Map<String, String> clientProps, Path dir, PrintStream out)
+    static void runAll(RunConfig ef, String bootstrapOrNull, Map<String, String> clientProps, Path dir, PrintStream out)
             throws IOException {
         runAll(ef, bootstrapOrNull, clientProps, dir, out, null);
     }
 
     /** As above, with every role's metrics bound to {@code metrics} (none when null). */
-    static void runAll(ExperimentFile ef, String bootstrapOrNull, Map<String, String> clientProps, Path dir, PrintStream out,
+    static void runAll(RunConfig ef, String bootstrapOrNull, Map<String, String> clientProps, Path dir, PrintStream out,
                        MetricsEndpoint metrics) throws IOException {
         try (GracefulStop stop = new GracefulStop(out)) {
             runAll(ef, bootstrapOrNull, clientProps, dir, out, stop, metrics);
         }
     }
 
-    private static void runAll(ExperimentFile ef, String bootstrapOrNull, Map<String, String> clientProps, Path dir,
+    private static void runAll(RunConfig ef, String bootstrapOrNull, Map<String, String> clientProps, Path dir,
                                PrintStream out, GracefulStop stop, MetricsEndpoint metrics) throws IOException {
         EmbeddedKafkaBroker broker = null;
         String bootstrap = bootstrapOrNull;
@@ -84,7 +87,7 @@ final class RunSession {
     }
 
     /** Runs the trainer against {@code bootstrap}, then the meta-test; returns the final meta-prior. */
-    static double[] train(ExperimentFile ef, String bootstrap, Map<String, String> clientProps, Path dir, PrintStream out,
+    static double[] train(RunConfig ef, String bootstrap, Map<String, String> clientProps, Path dir, PrintStream out,
                           MetricsEndpoint metrics) throws IOException {
         try (GracefulStop stop = new GracefulStop(out)) {
             return train(ef, bootstrap, clientProps, dir, out, stop, metrics);
@@ -92,17 +95,19 @@ final class RunSession {
     }
 
     /** As above, stopping gracefully on SIGTERM through {@code stop}; returns null when stopped before the end. */
-    private static double[] train(ExperimentFile ef, String bootstrap, Map<String, String> clientProps, Path dir,
+    private static double[] train(RunConfig ef, String bootstrap, Map<String, String> clientProps, Path dir,
                                   PrintStream out, GracefulStop stop, MetricsEndpoint metrics) throws IOException {
         Files.createDirectories(dir);
-        TabularExperimentConfig exp = ef.experiment();
+        MetaExperiment exp = ef.experiment();
         Files.writeString(dir.resolve("config.txt"), ef + System.lineSeparator());
         int iterations = exp.iterations();
-        ProgressCsv csv = new ProgressCsv(ef);
+        ProgressCsv csv = ef instanceof ContinuousExperimentFile c ? new ProgressCsv(c.trajectoriesPerRound())
+                : new ProgressCsv((ExperimentFile) ef);
         TrainerConfig tc = new TrainerConfig(ef.experimentId(), bootstrap, exp, Duration.ofMinutes(10), ef.maxStaleness(),
                 Map.copyOf(clientProps), ef.canonicalText());
         double[] phi;
-        double[][] pipelineEval;
+        double[][] pipelineEval = null;
+        RunningMoments moments = null;
         try (StreamingTrainer trainer = new StreamingTrainer(tc); ConsumerLag lag = new ConsumerLag(bootstrap, clientProps,
                 ef.experimentId())) {
             stop.onStop(trainer::requestStop);
@@ -126,17 +131,25 @@ final class RunSession {
                         dir.resolve("progress.csv"));
                 return null;
             }
-            out.printf("meta-test through the pipeline: %d test tasks x %d adaptation steps ...%n",
-                    FrozenLakeFamily.byName(exp.family()).testTasks().size(), exp.testSteps());
-            pipelineEval = trainer.evaluate(iterations, phi);
+            if (ef instanceof ExperimentFile tab) {
+                out.printf("meta-test through the pipeline: %d test tasks x %d adaptation steps ...%n",
+                        FrozenLakeFamily.byName(tab.experiment().family()).testTasks().size(), exp.testSteps());
+                pipelineEval = trainer.evaluate(iterations, phi);
+            } else {
+                moments = trainer.observationMoments();
+            }
         }
         Files.writeString(dir.resolve("manifest.txt"), Report.manifestText(bootstrap, clientProps, ef.experimentId()));
-        writeResults(ef, phi, pipelineEval, dir, out);
+        if (ef instanceof ContinuousExperimentFile c) {
+            ContinuousResults.write(c, phi, moments, dir, out);
+        } else {
+            writeResults((ExperimentFile) ef, phi, pipelineEval, dir, out);
+        }
         return phi;
     }
 
     /** A worker of {@code ef}'s experiment (it checks assignments against the run's rounds and slots). */
-    static WorkerConfig worker(ExperimentFile ef, String workerId, String bootstrap, Map<String, String> clientProps) {
+    static WorkerConfig worker(RunConfig ef, String workerId, String bootstrap, Map<String, String> clientProps) {
         return WorkerConfig.of(ef.experimentId(), workerId, bootstrap).withClientProperties(clientProps)
                 .withExperiment(ef.experiment());
     }
@@ -160,7 +173,7 @@ final class RunSession {
      * state in {@code stateDir} (a fresh temporary directory when null: the state is then restored
      * from the changelog topics on start).
      */
-    static AdapterApp adapter(ExperimentFile ef, String bootstrap, Map<String, String> clientProps, Path stateDir)
+    static AdapterApp adapter(RunConfig ef, String bootstrap, Map<String, String> clientProps, Path stateDir)
             throws IOException {
         AdapterConfig config = AdapterConfig.of(ef.experimentId(), ef.experiment());
         Path dir = stateDir != null ? Files.createDirectories(stateDir) : Files.createTempDirectory(config.applicationId() + "-state");

@@ -34,7 +34,7 @@ final class TopicsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ExperimentFile ef = config.load();
+        RunConfig ef = config.loadAny();
         if (!describe) {
             List<String> created = ExperimentTopics.create(cluster.bootstrapServers, ef.experimentId(), ef.partitions(), replication,
                     Map.copyOf(cluster.clientProperties()));

@@ -26,7 +26,8 @@ final class TrainerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ExperimentFile ef = config.load();
+        RunConfig ef = config.loadAny();
+        ef.requireRunnable();
         Path dir = output.directory(ef);
         System.out.println("metastream trainer: " + ef.experimentId() + " on " + cluster.bootstrapServers + " -> " + dir);
         try (MetricsEndpoint m = metrics.start(ef.experimentId(), System.out)) {

@@ -27,7 +27,8 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ExperimentFile ef = config.load();
+        RunConfig ef = config.loadAny();
+        ef.requireRunnable();
         String id = workerId != null ? workerId : "worker-" + hostname() + "-" + ProcessHandle.current().pid();
         MetricsEndpoint m = metrics.start(ef.experimentId(), System.out);
         RolloutWorker worker = RolloutWorker.start(RunSession.worker(ef, id, cluster.bootstrapServers, cluster.clientProperties()));

@@ -1,0 +1,203 @@
+package io.metastream.cli;
+
+import io.metastream.core.continuous.ContinuousAlgorithm;
+import io.metastream.core.meta.ContinuousExperimentConfig;
+import io.metastream.core.task.ContinuousTaskFamily;
+import io.metastream.core.task.PointNavigationFamily;
+import io.metastream.mujoco.task.ContinuousFamilies;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * A continuous experiment config file (flat YAML {@code key: value}, the same format and validation
+ * as {@link ExperimentFile}): an unknown key or a bad value is an {@link IllegalArgumentException}
+ * whose message names the file and the key. Keys left out take the paper's value for the family
+ * and algorithm ({@link ContinuousExperimentConfig#paper}, or {@link ContinuousExperimentConfig#pointNav}
+ * for {@code pointnav}). The keys are the {@link ContinuousExperimentConfig} components in kebab-case
+ * ({@code hidden} as {@code 128,128}), plus experiment-id, alg, seed, max-staleness, workers and partitions.
+ *
+ * @param experimentId the experiment id (topic prefix)
+ * @param experiment   the validated continuous experiment
+ * @param maxStaleness 0 = synchronous (the paper), k = asynchronous with k rounds in flight
+ * @param workers      rollout workers started by {@code run}
+ * @param partitions   partitions of each topic created by {@code topics}/{@code run}
+ */
+public record ContinuousExperimentFile(String experimentId, ContinuousExperimentConfig experiment, int maxStaleness,
+                                       int workers, int partitions) implements RunConfig {
+
+    /** Every key a continuous config file may hold, in {@link #canonicalText()} order (workers last: not canonical). */
+    public static final Set<String> KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of("experiment-id", "family", "alg", "seed", "hidden",
+            "init-log-std", "output-scale", "lambda", "inner-steps", "inner-learning-rate", "inner-max-kl", "pre-rollouts",
+            "post-rollouts", "tasks-per-iteration", "gamma", "horizon", "continuation", "cg-iterations", "cg-damping",
+            "meta-max-kl", "iterations", "test-steps", "eval-episodes", "fisher-states", "normalize-observations",
+            "max-staleness", "partitions", "workers")));
+
+    /** Parses config text, then applies {@code key=value} overrides; errors name {@code where}. */
+    public static ContinuousExperimentFile parse(String text, String where, List<String> overrides) {
+        return fromMap(ExperimentFile.rawMap(text, where, overrides), where);
+    }
+
+    /**
+     * The canonical config text: every key but {@code workers} (how many workers run does not change
+     * the experiment), in {@link #KEYS} order, with values that parse back to an equal config (doubles
+     * in {@link Double#toString} form, which reads back bit for bit). The trainer records it in the manifest.
+     */
+    @Override
+    public String canonicalText() {
+        ContinuousExperimentConfig e = experiment;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("experiment-id", experimentId);
+        m.put("family", e.family());
+        m.put("alg", e.algorithm().name().substring(3));
+        m.put("seed", e.seed());
+        m.put("hidden", Arrays.stream(e.hidden()).mapToObj(Integer::toString).collect(Collectors.joining(",")));
+        m.put("init-log-std", e.initLogStd());
+        m.put("output-scale", e.outputScale());
+        m.put("lambda", e.lambda());
+        m.put("inner-steps", e.innerSteps());
+        m.put("inner-learning-rate", e.innerLearningRate());
+        m.put("inner-max-kl", e.innerMaxKl());
+        m.put("pre-rollouts", e.preRollouts());
+        m.put("post-rollouts", e.postRollouts());
+        m.put("tasks-per-iteration", e.tasksPerIteration());
+        m.put("gamma", e.gamma());
+        m.put("horizon", e.horizon());
+        m.put("continuation", e.continuation());
+        m.put("cg-iterations", e.cgIterations());
+        m.put("cg-damping", e.cgDamping());
+        m.put("meta-max-kl", e.metaMaxKl());
+        m.put("iterations", e.iterations());
+        m.put("test-steps", e.testSteps());
+        m.put("eval-episodes", e.evalEpisodes());
+        m.put("fisher-states", e.fisherStates());
+        m.put("normalize-observations", e.normalizeObservations());
+        m.put("max-staleness", maxStaleness);
+        m.put("partitions", partitions);
+        StringBuilder out = new StringBuilder();
+        m.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
+        return out.toString();
+    }
+
+    @Override
+    public ContinuousExperimentFile withExperimentId(String id) {
+        return new ContinuousExperimentFile(id, experiment, maxStaleness, workers, partitions);
+    }
+
+    /** The experiment's task family; a MuJoCo family without the MuJoCo library is a one-line error saying how to install it. */
+    public ContinuousTaskFamily<?> family() {
+        try {
+            return ContinuousFamilies.byName(experiment.family());
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("family " + experiment.family() + ": "
+                    + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ").strip());
+        }
+    }
+
+    @Override
+    public void requireRunnable() {
+        family();
+    }
+
+    /** Trajectory records of one synchronous round: (PRE + POST rollouts) × tasks. */
+    double trajectoriesPerRound() {
+        return (double) (experiment.preRollouts() + experiment.postRollouts()) * experiment.tasksPerIteration();
+    }
+
+    static ContinuousExperimentFile fromMap(Map<String, Object> raw, String where) {
+        for (String key : raw.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException(where + ": unknown key '" + key + "' (known keys for a continuous"
+                        + " experiment: " + String.join(", ", new TreeSet<>(KEYS)) + ")");
+            }
+        }
+        ExperimentFile.Values v = new ExperimentFile.Values(raw, where);
+        String family = v.string("family", null);
+        ContinuousAlgorithm alg = v.parse("alg", ContinuousAlgorithm::parse, null);
+        long seed = v.integer("seed", 0L);
+        ContinuousExperimentConfig p;
+        try {
+            p = PointNavigationFamily.NAME.equals(family) ? ContinuousExperimentConfig.pointNav(alg, seed)
+                    : ContinuousExperimentConfig.paper(family, alg, seed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": key 'family': " + e.getMessage());
+        }
+        try {
+            ContinuousExperimentConfig exp = new ContinuousExperimentConfig(family, alg, hidden(raw, where, p.hidden()),
+                    v.real("init-log-std", p.initLogStd()), v.real("output-scale", p.outputScale()),
+                    v.real("lambda", p.lambda()), integer(v, "inner-steps", p.innerSteps()),
+                    v.real("inner-learning-rate", p.innerLearningRate()), v.real("inner-max-kl", p.innerMaxKl()),
+                    integer(v, "pre-rollouts", p.preRollouts()), integer(v, "post-rollouts", p.postRollouts()),
+                    integer(v, "tasks-per-iteration", p.tasksPerIteration()), v.real("gamma", p.gamma()),
+                    integer(v, "horizon", p.horizon()), integer(v, "continuation", p.continuation()),
+                    integer(v, "cg-iterations", p.cgIterations()), v.real("cg-damping", p.cgDamping()),
+                    v.real("meta-max-kl", p.metaMaxKl()), integer(v, "iterations", p.iterations()),
+                    integer(v, "test-steps", p.testSteps()), integer(v, "eval-episodes", p.evalEpisodes()),
+                    integer(v, "fisher-states", p.fisherStates()),
+                    bool(raw, where, "normalize-observations", p.normalizeObservations()), seed);
+            int maxStaleness = integer(v, "max-staleness", 0);
+            int workers = integer(v, "workers", 2);
+            int partitions = integer(v, "partitions", 3);
+            if (maxStaleness < 0 || workers < 1 || partitions < 1) {
+                throw new IllegalArgumentException(maxStaleness < 0 ? "max-staleness must be >= 0"
+                        : workers < 1 ? "workers must be >= 1" : "partitions must be >= 1");
+            }
+            return new ContinuousExperimentFile(v.string("experiment-id", null), exp, maxStaleness, workers, partitions);
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage().startsWith(where) ? e : new IllegalArgumentException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static int integer(ExperimentFile.Values v, String key, int dflt) {
+        long x = v.integer(key, dflt);
+        if (x != (int) x) {
+            throw new IllegalArgumentException(v.where() + ": key '" + key + "' is out of range, got " + x);
+        }
+        return (int) x;
+    }
+
+    /** {@code hidden}: layer widths as {@code 128,128} (or a list {@code [128, 128]}). */
+    private static int[] hidden(Map<String, Object> raw, String where, int[] dflt) {
+        Object o = raw.get("hidden");
+        if (o == null) {
+            return dflt;
+        }
+        String text = o instanceof List<?> list ? list.stream().map(String::valueOf).collect(Collectors.joining(","))
+                : String.valueOf(o).trim();
+        if (text.startsWith("[") && text.endsWith("]")) {   // --set hidden=[128,128]
+            text = text.substring(1, text.length() - 1);
+        }
+        try {
+            int[] widths = Arrays.stream(text.split(",", -1)).map(String::trim).mapToInt(Integer::parseInt).toArray();
+            if (widths.length == 0) {
+                throw new NumberFormatException("empty");
+            }
+            return widths;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(where + ": key 'hidden' must be comma-separated layer widths such as"
+                    + " 128,128, got '" + text + "'");
+        }
+    }
+
+    private static boolean bool(Map<String, Object> raw, String where, String key, boolean dflt) {
+        Object o = raw.get(key);
+        if (o == null) {
+            return dflt;
+        }
+        if (o instanceof Boolean b) {
+            return b;
+        }
+        return switch (String.valueOf(o).trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(where + ": key '" + key + "' must be true or false, got '" + o + "'");
+        };
+    }
+}

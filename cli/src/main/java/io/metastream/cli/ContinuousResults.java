@@ -1,0 +1,99 @@
+package io.metastream.cli;
+
+import io.metastream.cli.plots.AdaptationCurve;
+import io.metastream.cli.plots.AdaptationPlot;
+import io.metastream.cli.plots.ProgressPlot;
+import io.metastream.core.estimate.RunningMoments;
+import io.metastream.core.meta.ContinuousBoMrl;
+import io.metastream.core.meta.ContinuousExperimentConfig;
+import io.metastream.core.meta.ContinuousMetaTest;
+import io.metastream.core.task.ContinuousTaskFamily;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The meta-test of a continuous run, in-process (EXPERIMENTS.md §MuJoCo: it does not run through the
+ * pipeline): core's {@link ContinuousMetaTest} on the trained φ and on the untrained φ₀ (random
+ * initialisation), both with the trainer's final observation normaliser, deterministic and stochastic
+ * returns after k = 0..testSteps adaptation steps. Printed beside the authors' numbers and written
+ * into the run directory: {@code meta-test.csv} (method,mode,step,mean), {@code progress.png} and
+ * {@code adaptation.png} (one panel per evaluation mode).
+ */
+final class ContinuousResults {
+
+    /** The evaluation modes, as written in {@code meta-test.csv}'s mode column. */
+    static final List<String> MODES = List.of("deterministic", "stochastic");
+
+    private ContinuousResults() {
+    }
+
+    /** Runs the meta-test of {@code phi} (normaliser from {@code moments}) and writes the run directory's result files. */
+    static void write(ContinuousExperimentFile cf, double[] phi, RunningMoments moments, Path dir, PrintStream out)
+            throws IOException {
+        ContinuousExperimentConfig exp = cf.experiment();
+        String alg = exp.algorithm().name().toLowerCase(Locale.ROOT);
+        ContinuousTaskFamily<?> family = cf.family();
+        Map<String, double[][]> curves = metaTest(exp, family, phi, moments, out);
+        StringBuilder csv = new StringBuilder("method,mode,step,mean\n");
+        List<AdaptationCurve> plotted = new ArrayList<>();
+        out.println();
+        out.printf("Meta-test of the trained meta-prior (%d test tasks of %s; mean undiscounted %d-step return after k"
+                + " adaptation steps, in-process, same seeds for every method)%n", family.testTasks().size(), exp.family(), exp.horizon());
+        out.printf("%-22s %-14s %s%n", "method", "mode", "k = 0.." + exp.testSteps());
+        for (ContinuousMetaTest.Method m : ContinuousMetaTest.Method.values()) {
+            double[][] byMode = curves.get(m.label());
+            for (int mode = 0; mode < MODES.size(); mode++) {
+                double[] curve = byMode[mode];
+                out.printf("%-22s %-14s %s%n", m.label(), MODES.get(mode), FrozenLakeReproduction.format(curve));
+                for (int k = 0; k < curve.length; k++) {
+                    csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.6f%n", m.label(), MODES.get(mode), k, curve[k]));
+                }
+                plotted.add(new AdaptationCurve(exp.family() + ", " + MODES.get(mode), alg, m.label(), curve,
+                        new double[curve.length], 1));
+            }
+        }
+        Map<String, double[]> paper = new HashMap<>();
+        for (Map.Entry<String, String> s : PaperReference.LOCOMOTION_SERIES) {
+            double[] ref = PaperReference.LOCOMOTION.get(exp.family() + "/" + s.getKey());
+            if (ref != null) {
+                out.printf("%-22s %-14s %s  (the authors, 500 iterations)%n", "paper " + s.getValue(), "",
+                        FrozenLakeReproduction.format(ref));
+                if (s.getKey().equals("bomrl-" + alg)) {
+                    MODES.forEach(mode -> paper.put(exp.family() + ", " + mode + "/" + s.getKey(), ref));
+                }
+            }
+        }
+        Path metaTest = dir.resolve("meta-test.csv");
+        Files.writeString(metaTest, csv.toString());
+        Path progressPng = ProgressPlot.write(dir.resolve("progress.csv"), cf.experimentId() + ", " + exp.family() + ", " + alg,
+                dir.resolve("progress.png"));
+        Path adaptationPng = AdaptationPlot.write(plotted, paper, dir.resolve("adaptation.png"));
+        out.printf("Wrote %s, %s, %s, %s, %s%n", dir.resolve("manifest.txt"), dir.resolve("progress.csv"), metaTest,
+                progressPng, adaptationPng);
+    }
+
+    /** method label → [mode][k] means over the test tasks. */
+    private static <T> Map<String, double[][]> metaTest(ContinuousExperimentConfig exp, ContinuousTaskFamily<T> family,
+                                                        double[] phi, RunningMoments moments, PrintStream out) {
+        List<T> tasks = family.testTasks();
+        out.printf("meta-test in-process: %d test tasks x %d adaptation steps x 2 methods ...%n", tasks.size(), exp.testSteps());
+        ContinuousBoMrl bomrl = new ContinuousBoMrl(exp, family.obsDim(), family.actDim());
+        var normalizer = bomrl.normalizer(moments);
+        ContinuousMetaTest<T> test = new ContinuousMetaTest<>(exp, family);
+        Map<String, double[][]> curves = new HashMap<>();
+        for (ContinuousMetaTest.Method m : ContinuousMetaTest.Method.values()) {
+            double[] start = m == ContinuousMetaTest.Method.BOMRL ? phi : bomrl.initialPhi();
+            ContinuousMetaTest.Returns r = test.evaluate(start, normalizer, tasks);
+            curves.put(m.label(), new double[][]{r.meanDeterministic(), r.meanStochastic()});
+        }
+        return curves;
+    }
+}

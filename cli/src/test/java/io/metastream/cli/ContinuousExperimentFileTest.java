@@ -1,0 +1,168 @@
+package io.metastream.cli;
+
+import io.metastream.core.continuous.ContinuousAlgorithm;
+import io.metastream.core.meta.ContinuousExperimentConfig;
+import io.metastream.mujoco.task.LocomotionFamilies;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Continuous config files: the shipped ones, validation with key-naming one-line errors, the canonical text, dispatch. */
+class ContinuousExperimentFileTest {
+
+    private static final Path CONFIGS = Path.of("..", "configs");
+
+    @Test
+    void shippedContinuousConfigsHoldThePapersSettings() {
+        for (String family : LocomotionFamilies.NAMES) {
+            RunConfig c = RunConfig.load(CONFIGS.resolve(family + "-alg1.yaml"), List.of());
+            assertThat(c).isInstanceOf(ContinuousExperimentFile.class);
+            assertThat(c.experimentId()).isEqualTo(family + "-alg1");
+            assertThat(c.experiment()).as(family)
+                    .isEqualTo(ContinuousExperimentConfig.paper(family, ContinuousAlgorithm.ALG1, 0));
+        }
+        RunConfig pointNav = RunConfig.load(CONFIGS.resolve("pointnav-alg1.yaml"), List.of());
+        assertThat(pointNav.experiment()).isEqualTo(ContinuousExperimentConfig.pointNav(ContinuousAlgorithm.ALG1, 0));
+        assertThat(((ContinuousExperimentConfig) RunConfig.load(CONFIGS.resolve("ant-dir-alg1.yaml"), List.of()).experiment())
+                .preRollouts()).isEqualTo(40);
+    }
+
+    @Test
+    void everyShippedConfigLoadsAsItsKind() throws IOException {
+        int tabular = 0;
+        int continuous = 0;
+        try (var files = Files.list(CONFIGS)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                RunConfig c = RunConfig.load(p, List.of());
+                assertThat(p.getFileName().toString()).startsWith(c.experimentId());
+                if (c instanceof ExperimentFile ef) {
+                    assertThat(ExperimentFile.load(p, List.of())).isEqualTo(ef);
+                    tabular++;
+                } else {
+                    assertThat(RunConfig.isContinuous(c.experiment().family())).isTrue();
+                    continuous++;
+                }
+            }
+        }
+        assertThat(tabular).isGreaterThanOrEqualTo(5);
+        assertThat(continuous).isEqualTo(5);
+    }
+
+    @Test
+    void canonicalTextParsesBackToTheSameConfig() {
+        List<ContinuousExperimentFile> configs = new ArrayList<>();
+        for (String name : List.of("pointnav", "halfcheetah-vel", "ant-dir")) {
+            configs.add((ContinuousExperimentFile) RunConfig.load(CONFIGS.resolve(name + "-alg1.yaml"), List.of()));
+        }
+        configs.add((ContinuousExperimentFile) RunConfig.load(CONFIGS.resolve("pointnav-alg1.yaml"),
+                List.of("hidden=[7, 5, 3]", "inner-max-kl=Infinity", "normalize-observations=false", "alg=3",
+                        "cg-damping=1.0E-7", "gamma=0.9999999999999999", "seed=-12", "max-staleness=2", "workers=5")));
+        for (ContinuousExperimentFile c : configs) {
+            ContinuousExperimentFile back = ContinuousExperimentFile.parse(c.canonicalText(), "canonical", List.of());
+            assertThat(back.experiment()).isEqualTo(c.experiment());
+            assertThat(back.canonicalText()).isEqualTo(c.canonicalText());
+            assertThat(back.withExperimentId(c.experimentId()).maxStaleness()).isEqualTo(c.maxStaleness());
+        }
+        ContinuousExperimentConfig odd = configs.get(3).experiment();
+        assertThat(odd.hidden()).containsExactly(7, 5, 3);
+        assertThat(odd.innerMaxKl()).isInfinite();
+        assertThat(odd.normalizeObservations()).isFalse();
+        assertThat(odd.algorithm()).isEqualTo(ContinuousAlgorithm.ALG3);
+        assertThat(odd.gamma()).isEqualTo(0.9999999999999999);
+        assertThat(configs.get(3).canonicalText()).doesNotContain("workers")
+                .contains("hidden: 7,5,3\n", "normalize-observations: false\n", "max-staleness: 2\n");
+    }
+
+    @Test
+    void typoInAContinuousKeyIsAOneLineErrorNamingIt(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("typo.yaml");
+        Files.writeString(f, "experiment-id: x\nfamily: pointnav\nalg: 1\nhiden: 8\n");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(f.toString()).hasMessageContaining("unknown key 'hiden'")
+                .hasMessageContaining("hidden, horizon").hasMessageNotContaining("\n");
+        assertThat(runCommand("worker", "--config", f.toString(), "--bootstrap-servers", "127.0.0.1:1"))
+                .isEqualTo("metastream: config " + f + ": unknown key 'hiden' (known keys for a continuous experiment: "
+                        + String.join(", ", new java.util.TreeSet<>(ContinuousExperimentFile.KEYS)) + ")");
+    }
+
+    @Test
+    void badValuesNameTheKey(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("c.yaml");
+        Files.writeString(f, "experiment-id: x\nfamily: halfcheetah-vel\nalg: 2\n");
+        ContinuousExperimentFile c = (ContinuousExperimentFile) RunConfig.load(f, List.of("iterations=7", "tasks-per-iteration=3"));
+        assertThat(c.experiment().iterations()).isEqualTo(7);
+        assertThat(c.experiment().tasksPerIteration()).isEqualTo(3);
+        assertThat(c.experiment().algorithm()).isEqualTo(ContinuousAlgorithm.ALG2);
+        assertThat(c.experiment().metaMaxKl()).isEqualTo(0.01);
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("hidden=128,x"))).hasMessageContaining("key 'hidden'");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("gamma=1.5"))).hasMessageContaining("gamma must be in (0, 1]");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("pre-rollouts=many"))).hasMessageContaining("'pre-rollouts' must be an integer");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("normalize-observations=maybe")))
+                .hasMessageContaining("'normalize-observations' must be true or false");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("alg=4"))).hasMessageContaining("'alg'");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("meta-max-kl=0"))).hasMessageContaining("meta-max-kl");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("family=halfcheetah-jump"))).hasMessageContaining("key 'family'")
+                .hasMessageContaining("frozenlake-high, frozenlake-low, pointnav, halfcheetah-vel");
+        // a tabular key in a continuous file is unknown there
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("episodes=5"))).hasMessageContaining("unknown key 'episodes'");
+    }
+
+    @Test
+    void tabularOnlyCommandsRejectAContinuousConfigInOneLine() {
+        String pointNav = CONFIGS.resolve("pointnav-alg1.yaml").toString();
+        assertThat(runCommand("compare", "--config", pointNav, "--seeds", "1"))
+                .startsWith("metastream: 'compare' supports only tabular (Frozen Lake) experiments; pointnav-alg1 is continuous")
+                .doesNotContain("\n");
+    }
+
+    /**
+     * Without the MuJoCo library (a JVM told to load it from a path that does not exist) every MuJoCo
+     * config still loads, and a role that steps MuJoCo fails with one line saying how to install it.
+     */
+    @Test
+    void mujocoConfigsLoadWithoutTheLibraryAndRolesSayHowToInstallIt(@TempDir Path dir) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dmetastream.mujoco.library=" + dir.resolve("no-such-lib.so"),
+                "-cp", RoleProcess.classPath(), NoMujocoProbe.class.getName()));
+        for (String family : LocomotionFamilies.NAMES) {
+            command.add(CONFIGS.resolve(family + "-alg1.yaml").toString());
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isZero();
+        List<String> lines = output.lines().filter(l -> l.startsWith("probe ") || l.startsWith("metastream:")).toList();
+        assertThat(lines).as(output).hasSize(6);
+        assertThat(lines.get(0)).isEqualTo("probe mujoco-available=false");
+        for (int i = 0; i < LocomotionFamilies.NAMES.size(); i++) {
+            assertThat(lines.get(1 + i)).isEqualTo("probe loaded " + LocomotionFamilies.NAMES.get(i) + "-alg1");
+        }
+        assertThat(lines.get(5)).startsWith("metastream: family halfcheetah-vel: MuJoCo physics is not available")
+                .contains("apt-get install -y libmujoco-dev");
+    }
+
+    /** Runs {@code metastream args}, expecting exit code 1; returns its stderr, stripped. */
+    static String runCommand(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream old = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(MetastreamCommand.execute(args)).isEqualTo(1);
+        } finally {
+            System.setErr(old);
+        }
+        return err.toString(StandardCharsets.UTF_8).strip();
+    }
+}

@@ -1,0 +1,81 @@
+package io.metastream.cli;
+
+import io.metastream.broker.EmbeddedKafkaBroker;
+import io.metastream.broker.SharedKafkaBroker;
+import io.metastream.core.meta.ContinuousExperimentConfig;
+import io.metastream.core.meta.ContinuousMetaTest;
+import io.metastream.core.meta.ContinuousMetaTrainer;
+import io.metastream.core.task.PointGoal;
+import io.metastream.core.task.PointNavigationFamily;
+import io.metastream.trainer.ExperimentLog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code metastream run} on a continuous config file (point navigation shrunk to seconds) through
+ * the real broker: exit 0; the final meta-prior in {@code policies} is the in-process reference
+ * loop's bit for bit; {@code meta-test.csv} holds the deterministic and stochastic returns of BO-MRL
+ * and random initialisation after k = 0..testSteps steps, equal to core's {@link ContinuousMetaTest}
+ * on the reference result; the tabular-only {@code report} refuses the experiment in one line.
+ */
+@ExtendWith(SharedKafkaBroker.class)
+class ContinuousRunCommandIntegrationTest {
+
+    @Test
+    void runTrainsAContinuousConfigThroughKafkaAndWritesTheMetaTest(EmbeddedKafkaBroker broker, @TempDir Path dir)
+            throws Exception {
+        String id = SharedKafkaBroker.uniqueName("pointnav-run");
+        Path config = dir.resolve("pointnav-tiny.yaml");
+        Files.writeString(config, String.join("\n", "experiment-id: " + id, "family: pointnav", "alg: 1", "seed: 3",
+                "hidden: 8", "inner-steps: 20", "pre-rollouts: 6", "post-rollouts: 10", "tasks-per-iteration: 3",
+                "horizon: 10", "continuation: 5", "iterations: 3", "test-steps: 2", "eval-episodes: 2", "fisher-states: 40",
+                "workers: 2", "partitions: 3", ""));
+        ContinuousExperimentFile cf = (ContinuousExperimentFile) RunConfig.load(config, List.of());
+        ContinuousExperimentConfig exp = cf.experiment();
+        ContinuousMetaTrainer.Result ref = new ContinuousMetaTrainer<>(exp, new PointNavigationFamily()).train(s -> { });
+
+        Path out = dir.resolve("run");
+        assertThat(MetastreamCommand.execute("run", "--config", config.toString(), "--bootstrap-servers",
+                broker.bootstrapServers(), "--out", out.toString())).isZero();
+
+        ExperimentLog log = ExperimentLog.read(broker.bootstrapServers(), Map.of(), id);
+        assertThat(log.priorParams(exp.iterations())).as("final meta-prior in policies").containsExactly(ref.phi());
+        assertThat(log.manifest().getConfigText()).isEqualTo(cf.canonicalText());
+
+        ContinuousMetaTest<PointGoal> test = new ContinuousMetaTest<>(exp, new PointNavigationFamily());
+        List<String> expected = new ArrayList<>(List.of("method,mode,step,mean"));
+        for (ContinuousMetaTest.Method m : ContinuousMetaTest.Method.values()) {
+            ContinuousMetaTest.Returns r = test.evaluate(m, ref, new PointNavigationFamily().testTasks());
+            addRows(expected, m.label(), "deterministic", r.meanDeterministic());
+            addRows(expected, m.label(), "stochastic", r.meanStochastic());
+        }
+        List<String> csv = Files.readAllLines(out.resolve("meta-test.csv"));
+        assertThat(csv).hasSize(1 + 2 * 2 * (exp.testSteps() + 1));
+        assertThat(csv).containsExactlyElementsOf(expected);
+        assertThat(Files.readAllLines(out.resolve("progress.csv"))).hasSize(1 + exp.iterations());
+        assertThat(Files.readString(out.resolve("manifest.txt"))).contains("hidden: 8\n", id + ".trajectories: ");
+        assertThat(out.resolve("progress.png")).isNotEmptyFile();
+        assertThat(out.resolve("adaptation.png")).isNotEmptyFile();
+
+        assertThat(ContinuousExperimentFileTest.runCommand("report", "--experiment", id, "--bootstrap-servers",
+                broker.bootstrapServers(), "--out", dir.resolve("report").toString()))
+                .startsWith("metastream: 'report' supports only tabular (Frozen Lake) experiments; " + id + " is continuous")
+                .doesNotContain("\n");
+    }
+
+    private static void addRows(List<String> rows, String method, String mode, double[] curve) {
+        for (int k = 0; k < curve.length; k++) {
+            rows.add(String.format(Locale.ROOT, "%s,%s,%d,%.6f", method, mode, k, curve[k]));
+        }
+    }
+}
