@@ -81,9 +81,7 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
         m.put("normalize-observations", e.normalizeObservations());
         m.put("max-staleness", maxStaleness);
         m.put("partitions", partitions);
-        StringBuilder out = new StringBuilder();
-        m.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
-        return out.toString();
+        return RunConfig.lines(m);
     }
 
     @Override

@@ -105,9 +105,7 @@ public record ExperimentFile(String experimentId, TabularExperimentConfig experi
         m.put("pg-step-size", e.pgStepSize());
         m.put("max-staleness", maxStaleness);
         m.put("partitions", partitions);
-        StringBuilder out = new StringBuilder();
-        m.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
-        return out.toString();
+        return RunConfig.lines(m);
     }
 
     /** This config with another experiment id (topic prefix). */

@@ -78,6 +78,13 @@ public sealed interface RunConfig permits ExperimentFile, ContinuousExperimentFi
         return ExperimentFile.fromMap(raw, where);
     }
 
+    /** {@code key: value} lines in the map's order: the canonical text of a config. */
+    static String lines(java.util.Map<String, Object> keyValues) {
+        StringBuilder out = new StringBuilder();
+        keyValues.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
+        return out.toString();
+    }
+
     /** Whether {@code family} names a continuous family (point navigation or MuJoCo); needs no native code. */
     static boolean isContinuous(String family) {
         return ContinuousFamilies.isContinuous(family);
