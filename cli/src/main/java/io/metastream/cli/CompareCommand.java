@@ -30,7 +30,10 @@ import java.util.Set;
         description = {"Run several methods on the config's task family over N seeds and write one combined table and plot.",
                 "Frozen Lake methods: bomrl-alg1, bomrl-alg2, bomrl-alg3, random-init, policy-gradient. BO-MRL runs use the"
                         + " config file's keys; for an algorithm other than the file's, lambda-train and lambda-test take the"
-                        + " paper's value for that algorithm. The baselines start from the meta-prior trained with the file's alg."})
+                        + " paper's value for that algorithm. The baselines start from the meta-prior trained with the file's alg.",
+                "Continuous methods (pointnav, MuJoCo): bomrl-alg1, bomrl-alg2, bomrl-alg3, maml-vpg, maml-trpo, promp, e-maml,"
+                        + " random-init; each is meta-trained in-process with the file's keys and meta-tested on the family's"
+                        + " test tasks with its own adaptation step (deterministic and stochastic returns)."})
 final class CompareCommand implements java.util.concurrent.Callable<Integer> {
 
     static final List<String> TABULAR_METHODS = List.of("bomrl-alg1", "bomrl-alg2", "bomrl-alg3", "random-init", "policy-gradient");
@@ -39,8 +42,8 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--methods", split = ",", defaultValue = "bomrl-alg1,bomrl-alg2,random-init,policy-gradient",
-            description = "Methods, comma-separated. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--methods", split = ",", description = "Methods, comma-separated. Default: Frozen Lake"
+            + " bomrl-alg1,bomrl-alg2,random-init,policy-gradient; continuous bomrl-<the file's alg>,maml-trpo,random-init.")
     List<String> methods;
 
     @Option(names = "--seeds", defaultValue = "3", description = "Seeds 0..N-1. Default: ${DEFAULT-VALUE}.")
@@ -57,7 +60,21 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         if (seeds < 1) {
             throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
         }
+        RunConfig any = config.loadAny();
+        int threads = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
+        if (threads < 1) {
+            throw new IllegalArgumentException("--parallelism must be >= 1, got " + threads);
+        }
+        if (any instanceof ContinuousExperimentFile continuous) {
+            Path dir = outputDir(continuous.experiment().family());
+            ContinuousCompare.run(continuous, config.config, config.overrides,
+                    methods != null ? methods : ContinuousCompare.defaults(continuous), seeds, threads, dir, System.out);
+            return 0;
+        }
         ExperimentFile base = config.load();
+        if (methods == null) {
+            methods = List.of("bomrl-alg1", "bomrl-alg2", "random-init", "policy-gradient");
+        }
         String text = Files.readString(config.config);
         Set<String> wanted = new LinkedHashSet<>();
         for (String m : methods) {
@@ -91,10 +108,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
             }
         }
         String family = base.experiment().family();
-        Path dir = out != null ? out : Path.of("runs", "compare-" + family + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(dir);
-        int threads = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
+        Path dir = outputDir(family);
         System.out.printf(Locale.ROOT, "compare on %s: %s over %d seeds (%d meta-trainings of %d iterations, %d in parallel) -> %s%n",
                 family, String.join(", ", wanted), seeds, runs.size(), base.experiment().iterations(), threads, dir);
         List<FrozenLakeReproduction.Outcome> outcomes = FrozenLakeReproduction.runAll(runs, threads, System.out);
@@ -127,5 +141,11 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
         table.forEach((m, cells) -> System.out.printf("%-16s %s%n", m, String.join("  ", cells)));
         System.out.printf("Wrote %s, %s%n", csvFile, png);
         return 0;
+    }
+
+    private Path outputDir(String family) throws java.io.IOException {
+        Path dir = out != null ? out : Path.of("runs", "compare-" + family + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        return Files.createDirectories(dir);
     }
 }

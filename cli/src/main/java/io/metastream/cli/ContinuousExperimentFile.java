@@ -2,6 +2,7 @@ package io.metastream.cli;
 
 import io.metastream.core.continuous.ContinuousAlgorithm;
 import io.metastream.core.meta.ContinuousExperimentConfig;
+import io.metastream.core.meta.MetaMethod;
 import io.metastream.core.task.ContinuousTaskFamily;
 import io.metastream.core.task.PointNavigationFamily;
 import io.metastream.mujoco.task.ContinuousFamilies;
@@ -22,7 +23,8 @@ import java.util.stream.Collectors;
  * whose message names the file and the key. Keys left out take the paper's value for the family
  * and algorithm ({@link ContinuousExperimentConfig#paper}, or {@link ContinuousExperimentConfig#pointNav}
  * for {@code pointnav}). The keys are the {@link ContinuousExperimentConfig} components in kebab-case
- * ({@code hidden} as {@code 128,128}), plus experiment-id, alg, seed, max-staleness, workers and partitions.
+ * ({@code hidden} as {@code 128,128}, {@code method} as its label such as {@code maml-trpo}, default
+ * {@code bomrl}), plus experiment-id, alg, seed, max-staleness, workers and partitions.
  *
  * @param experimentId the experiment id (topic prefix)
  * @param experiment   the validated continuous experiment
@@ -34,11 +36,12 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
                                        int workers, int partitions) implements RunConfig {
 
     /** Every key a continuous config file may hold, in {@link #canonicalText()} order (workers last: not canonical). */
-    public static final Set<String> KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of("experiment-id", "family", "alg", "seed", "hidden",
-            "init-log-std", "output-scale", "lambda", "inner-steps", "inner-learning-rate", "inner-max-kl", "pre-rollouts",
-            "post-rollouts", "tasks-per-iteration", "gamma", "horizon", "continuation", "cg-iterations", "cg-damping",
-            "meta-max-kl", "iterations", "test-steps", "eval-episodes", "fisher-states", "normalize-observations",
-            "max-staleness", "partitions", "workers")));
+    public static final Set<String> KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of("experiment-id",
+            "family", "alg", "method", "seed", "hidden", "init-log-std", "output-scale", "lambda", "inner-steps",
+            "inner-learning-rate", "inner-max-kl", "pre-rollouts", "post-rollouts", "tasks-per-iteration", "gamma",
+            "horizon", "continuation", "cg-iterations", "cg-damping", "meta-max-kl", "iterations", "test-steps",
+            "eval-episodes", "fisher-states", "normalize-observations", "inner-step-size", "meta-learning-rate",
+            "promp-steps", "promp-clip", "promp-kl-weight", "max-staleness", "partitions", "workers")));
 
     /** Parses config text, then applies {@code key=value} overrides; errors name {@code where}. */
     public static ContinuousExperimentFile parse(String text, String where, List<String> overrides) {
@@ -57,6 +60,7 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
         m.put("experiment-id", experimentId);
         m.put("family", e.family());
         m.put("alg", e.algorithm().name().substring(3));
+        m.put("method", e.method().label());
         m.put("seed", e.seed());
         m.put("hidden", Arrays.stream(e.hidden()).mapToObj(Integer::toString).collect(Collectors.joining(",")));
         m.put("init-log-std", e.initLogStd());
@@ -79,6 +83,11 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
         m.put("eval-episodes", e.evalEpisodes());
         m.put("fisher-states", e.fisherStates());
         m.put("normalize-observations", e.normalizeObservations());
+        m.put("inner-step-size", e.innerStepSize());
+        m.put("meta-learning-rate", e.metaLearningRate());
+        m.put("promp-steps", e.prompSteps());
+        m.put("promp-clip", e.prompClip());
+        m.put("promp-kl-weight", e.prompKlWeight());
         m.put("max-staleness", maxStaleness);
         m.put("partitions", partitions);
         return RunConfig.lines(m);
@@ -99,9 +108,18 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
         }
     }
 
+    /**
+     * Also refuses ProMP, whose meta-step needs every task's PRE and POST batches (the trainer receives
+     * meta-gradient records only): it runs in-process, through {@code compare}.
+     */
     @Override
     public void requireRunnable() {
         family();
+        if (experiment.method() == MetaMethod.PROMP) {
+            throw new IllegalArgumentException("key 'method': promp needs every task's PRE and POST batches at the"
+                    + " meta-step, which the streaming trainer does not receive; run it in-process with 'metastream"
+                    + " compare --config FILE --methods promp'");
+        }
     }
 
     /** Trajectory records of one synchronous round: (PRE + POST rollouts) × tasks. */
@@ -119,6 +137,7 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
         ExperimentFile.Values v = new ExperimentFile.Values(raw, where);
         String family = v.string("family", null);
         ContinuousAlgorithm alg = v.parse("alg", ContinuousAlgorithm::parse, null);
+        MetaMethod method = v.parse("method", MetaMethod::parse, MetaMethod.BOMRL);
         long seed = v.integer("seed", 0L);
         ContinuousExperimentConfig p;
         try {
@@ -139,7 +158,10 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
                     v.real("meta-max-kl", p.metaMaxKl()), integer(v, "iterations", p.iterations()),
                     integer(v, "test-steps", p.testSteps()), integer(v, "eval-episodes", p.evalEpisodes()),
                     integer(v, "fisher-states", p.fisherStates()),
-                    bool(raw, where, "normalize-observations", p.normalizeObservations()), seed);
+                    bool(raw, where, "normalize-observations", p.normalizeObservations()), method,
+                    v.real("inner-step-size", p.innerStepSize()), v.real("meta-learning-rate", p.metaLearningRate()),
+                    integer(v, "promp-steps", p.prompSteps()), v.real("promp-clip", p.prompClip()),
+                    v.real("promp-kl-weight", p.prompKlWeight()), seed);
             int maxStaleness = integer(v, "max-staleness", 0);
             int workers = integer(v, "workers", 2);
             int partitions = integer(v, "partitions", 3);

@@ -7,6 +7,7 @@ import io.metastream.core.estimate.RunningMoments;
 import io.metastream.core.meta.ContinuousBoMrl;
 import io.metastream.core.meta.ContinuousExperimentConfig;
 import io.metastream.core.meta.ContinuousMetaTest;
+import io.metastream.core.meta.MetaMethod;
 import io.metastream.core.task.ContinuousTaskFamily;
 
 import java.io.IOException;
@@ -15,14 +16,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * The meta-test of a continuous run, in-process (EXPERIMENTS.md §MuJoCo: it does not run through the
- * pipeline): core's {@link ContinuousMetaTest} on the trained φ and on the untrained φ₀ (random
- * initialisation), both with the trainer's final observation normaliser, deterministic and stochastic
+ * pipeline): core's {@link ContinuousMetaTest} on the trained φ (adapted with the experiment's own
+ * method: BO-MRL's Alg, or a baseline's inner step) and on the untrained φ₀ (random initialisation,
+ * BO-MRL's Alg), both with the trainer's final observation normaliser, deterministic and stochastic
  * returns after k = 0..testSteps adaptation steps. Printed beside the authors' numbers and written
  * into the run directory: {@code meta-test.csv} (method,mode,step,mean), {@code progress.png} and
  * {@code adaptation.png} (one panel per evaluation mode).
@@ -48,15 +51,15 @@ final class ContinuousResults {
         out.printf("Meta-test of the trained meta-prior (%d test tasks of %s; mean undiscounted %d-step return after k"
                 + " adaptation steps, in-process, same seeds for every method)%n", family.testTasks().size(), exp.family(), exp.horizon());
         out.printf("%-22s %-14s %s%n", "method", "mode", "k = 0.." + exp.testSteps());
-        for (ContinuousMetaTest.Method m : ContinuousMetaTest.Method.values()) {
-            double[][] byMode = curves.get(m.label());
+        for (Map.Entry<String, double[][]> e : curves.entrySet()) {
+            double[][] byMode = e.getValue();
             for (int mode = 0; mode < MODES.size(); mode++) {
                 double[] curve = byMode[mode];
-                out.printf("%-22s %-14s %s%n", m.label(), MODES.get(mode), FrozenLakeReproduction.format(curve));
+                out.printf("%-22s %-14s %s%n", e.getKey(), MODES.get(mode), FrozenLakeReproduction.format(curve));
                 for (int k = 0; k < curve.length; k++) {
-                    csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.6f%n", m.label(), MODES.get(mode), k, curve[k]));
+                    csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.6f%n", e.getKey(), MODES.get(mode), k, curve[k]));
                 }
-                plotted.add(new AdaptationCurve(exp.family() + ", " + MODES.get(mode), alg, m.label(), curve,
+                plotted.add(new AdaptationCurve(exp.family() + ", " + MODES.get(mode), alg, e.getKey(), curve,
                         new double[curve.length], 1));
             }
         }
@@ -66,7 +69,7 @@ final class ContinuousResults {
             if (ref != null) {
                 out.printf("%-22s %-14s %s  (the authors, 500 iterations)%n", "paper " + s.getValue(), "",
                         FrozenLakeReproduction.format(ref));
-                if (s.getKey().equals("bomrl-" + alg)) {
+                if (s.getKey().equals(series(exp))) {
                     MODES.forEach(mode -> paper.put(exp.family() + ", " + mode + "/" + s.getKey(), ref));
                 }
             }
@@ -80,7 +83,17 @@ final class ContinuousResults {
                 progressPng, adaptationPng);
     }
 
-    /** method label → [mode][k] means over the test tasks. */
+    /** The paper's series of this experiment's method: bomrl-algN or the baseline's label. */
+    static String series(ContinuousExperimentConfig exp) {
+        return exp.method() == MetaMethod.BOMRL ? "bomrl-" + exp.algorithm().name().toLowerCase(Locale.ROOT)
+                : exp.method().label();
+    }
+
+    /**
+     * method label → [mode][k] means over the test tasks, in order: the trained prior adapted with its own
+     * method's within-task step (label {@code bomrl} or the baseline's), then random initialisation (φ₀
+     * adapted with BO-MRL's Alg).
+     */
     private static <T> Map<String, double[][]> metaTest(ContinuousExperimentConfig exp, ContinuousTaskFamily<T> family,
                                                         double[] phi, RunningMoments moments, PrintStream out) {
         List<T> tasks = family.testTasks();
@@ -88,12 +101,12 @@ final class ContinuousResults {
         ContinuousBoMrl bomrl = new ContinuousBoMrl(exp, family.obsDim(), family.actDim());
         var normalizer = bomrl.normalizer(moments);
         ContinuousMetaTest<T> test = new ContinuousMetaTest<>(exp, family);
-        Map<String, double[][]> curves = new HashMap<>();
-        for (ContinuousMetaTest.Method m : ContinuousMetaTest.Method.values()) {
-            double[] start = m == ContinuousMetaTest.Method.BOMRL ? phi : bomrl.initialPhi();
-            ContinuousMetaTest.Returns r = test.evaluate(start, normalizer, tasks);
-            curves.put(m.label(), new double[][]{r.meanDeterministic(), r.meanStochastic()});
-        }
+        Map<String, double[][]> curves = new LinkedHashMap<>();
+        ContinuousMetaTest.Returns trained = test.evaluate(exp.method(), phi, normalizer, tasks);
+        curves.put(exp.method().label(), new double[][]{trained.meanDeterministic(), trained.meanStochastic()});
+        ContinuousMetaTest.Returns random = test.evaluate(MetaMethod.BOMRL, bomrl.initialPhi(), normalizer, tasks);
+        curves.put(ContinuousMetaTest.Method.RANDOM_INIT.label(), new double[][]{random.meanDeterministic(),
+                random.meanStochastic()});
         return curves;
     }
 }

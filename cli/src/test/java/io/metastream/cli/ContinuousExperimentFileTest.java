@@ -2,6 +2,7 @@ package io.metastream.cli;
 
 import io.metastream.core.continuous.ContinuousAlgorithm;
 import io.metastream.core.meta.ContinuousExperimentConfig;
+import io.metastream.core.meta.MetaMethod;
 import io.metastream.mujoco.task.LocomotionFamilies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,6 +118,50 @@ class ContinuousExperimentFileTest {
                 .hasMessageContaining("frozenlake-high, frozenlake-low, pointnav, halfcheetah-vel");
         // a tabular key in a continuous file is unknown there
         assertThatThrownBy(() -> RunConfig.load(f, List.of("episodes=5"))).hasMessageContaining("unknown key 'episodes'");
+    }
+
+    @Test
+    void baselineKeysParseRoundTripAndNameThemselvesWhenBad(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("b.yaml");
+        Files.writeString(f, "experiment-id: b\nfamily: pointnav\nalg: 1\nmethod: promp\npromp-steps: 3\n");
+        ContinuousExperimentFile c = (ContinuousExperimentFile) RunConfig.load(f, List.of("inner-step-size=0.05",
+                "meta-learning-rate=0.002", "promp-clip=0.2", "promp-kl-weight=0.001"));
+        ContinuousExperimentConfig e = c.experiment();
+        assertThat(e.method()).isEqualTo(MetaMethod.PROMP);
+        assertThat(List.of(e.innerStepSize(), e.metaLearningRate(), e.prompClip(), e.prompKlWeight()))
+                .containsExactly(0.05, 0.002, 0.2, 0.001);
+        assertThat(e.prompSteps()).isEqualTo(3);
+        assertThat(c.canonicalText()).contains("method: promp\n", "inner-step-size: 0.05\n", "meta-learning-rate: 0.002\n",
+                "promp-steps: 3\n", "promp-clip: 0.2\n", "promp-kl-weight: 0.001\n");
+        ContinuousExperimentFile back = ContinuousExperimentFile.parse(c.canonicalText(), "canonical", List.of());
+        assertThat(back.experiment()).isEqualTo(e);
+        assertThat(back.canonicalText()).isEqualTo(c.canonicalText());
+        assertThatThrownBy(c::requireRunnable).hasMessageStartingWith("key 'method': promp needs every task's PRE and POST"
+                + " batches at the meta-step");
+        for (String pipelined : List.of("bomrl", "maml-vpg", "maml-trpo", "e-maml")) {
+            ((ContinuousExperimentFile) RunConfig.load(f, List.of("method=" + pipelined))).requireRunnable();
+        }
+        // left out: BO-MRL and the papers' baseline settings
+        ContinuousExperimentConfig defaults = ((ContinuousExperimentFile) RunConfig.load(CONFIGS.resolve("pointnav-alg1.yaml"),
+                List.of())).experiment();
+        assertThat(defaults.method()).isEqualTo(MetaMethod.BOMRL);
+        assertThat(defaults.innerStepSize()).isEqualTo(0.1);
+        for (String label : List.of("bomrl", "maml-vpg", "maml-trpo", "promp", "e-maml")) {
+            assertThat(((ContinuousExperimentConfig) RunConfig.load(f, List.of("method=" + label)).experiment()).method().label())
+                    .isEqualTo(label);
+        }
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("method=reptile"))).hasMessageContaining(f.toString())
+                .hasMessageContaining("key 'method'").hasMessageContaining("bomrl, maml-vpg, maml-trpo, promp, e-maml")
+                .hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("inner-step-size=0"))).hasMessageContaining("inner-step-size must be positive");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("inner-step-size=big"))).hasMessageContaining("'inner-step-size' must be a number");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("meta-learning-rate=-1"))).hasMessageContaining("meta-learning-rate must be positive");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("promp-steps=0"))).hasMessageContaining("promp-steps must be positive");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("promp-steps=2.5"))).hasMessageContaining("'promp-steps' must be an integer");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("promp-clip=1.5"))).hasMessageContaining("promp-clip must be in (0, 1)");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("promp-kl-weight=-0.1"))).hasMessageContaining("promp-kl-weight must be >= 0");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("promp-step=4"))).hasMessageContaining("unknown key 'promp-step'")
+                .hasMessageContaining("promp-steps");
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.metastream.broker.SharedKafkaBroker;
 import io.metastream.core.continuous.ContinuousAlgorithm;
 import io.metastream.core.meta.ContinuousExperimentConfig;
 import io.metastream.core.meta.ContinuousMetaTrainer;
+import io.metastream.core.meta.MetaMethod;
 import io.metastream.core.task.PointNavigationFamily;
 import io.metastream.producers.RolloutWorker;
 import io.metastream.producers.WorkerConfig;
@@ -31,6 +32,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +57,8 @@ class ContinuousPipelineIntegrationTest {
         ContinuousExperimentConfig p = ContinuousExperimentConfig.pointNav(ContinuousAlgorithm.ALG1, 0);
         return new ContinuousExperimentConfig(p.family(), p.algorithm(), new int[] {8}, p.initLogStd(), p.outputScale(),
                 p.lambda(), 20, p.innerLearningRate(), p.innerMaxKl(), 6, 10, 3, p.gamma(), 10, 5, p.cgIterations(),
-                p.cgDamping(), p.metaMaxKl(), 3, p.testSteps(), p.evalEpisodes(), 40, true, p.seed());
+                p.cgDamping(), p.metaMaxKl(), 3, p.testSteps(), p.evalEpisodes(), 40, true, p.method(), p.innerStepSize(),
+                p.metaLearningRate(), p.prompSteps(), p.prompClip(), p.prompKlWeight(), p.seed());
     }
 
     @Test
@@ -101,6 +105,36 @@ class ContinuousPipelineIntegrationTest {
         List<String> reasons = deadLetters(bootstrap, id, 2).stream().map(DeadLetter::getReason).toList();
         assertThat(reasons).anyMatch(r -> r.startsWith("EVAL episode of a continuous experiment"));
         assertThat(reasons).anyMatch(r -> r.startsWith("episode index 99 outside the batch [0, 6)"));
+    }
+
+    /**
+     * The pipelined baselines (MAML-TRPO, E-MAML: TRPO outer step; MAML-VPG: Adam outer step whose moments
+     * persist across rounds) reproduce the reference loop's meta-priors bit for bit as well.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"maml-trpo", "maml-vpg", "e-maml"})
+    void baselinesThroughThePipelineReproduceTheReferenceLoop(String label, EmbeddedKafkaBroker broker) throws Exception {
+        ContinuousExperimentConfig exp = tiny().withMethod(MetaMethod.parse(label)).withStepSizes(0.03, 0.01);
+        List<double[]> reference = new ArrayList<>();
+        ContinuousMetaTrainer.Result ref = new ContinuousMetaTrainer<>(exp, new PointNavigationFamily())
+                .train(s -> reference.add(s.phi()));
+        assertThat(ref.phi()).as("the baseline moved φ").isNotEqualTo(ref.initialPhi());
+
+        String id = SharedKafkaBroker.uniqueName("continuous-" + label);
+        String bootstrap = broker.bootstrapServers();
+        ExperimentTopics.create(bootstrap, id, 3, (short) 1, Map.of());
+        List<StreamingTrainer.RoundSummary> rounds = new ArrayList<>();
+        WorkerConfig workers = WorkerConfig.of(id, "w0", bootstrap).withExperiment(exp);
+        try (RolloutWorker w0 = RolloutWorker.start(workers);
+             AdapterApp adapter = AdapterApp.create(AdapterConfig.of(id, exp), bootstrap).start();
+             StreamingTrainer trainer = new StreamingTrainer(new TrainerConfig(id, bootstrap, exp, Duration.ofMinutes(2), 0,
+                     Map.of()))) {
+            trainer.run(rounds::add);
+        }
+        assertThat(rounds).hasSize(reference.size());
+        for (int v = 0; v < reference.size(); v++) {
+            assertThat(rounds.get(v).phi()).as("%s meta-prior version %d", label, v + 1).containsExactly(reference.get(v));
+        }
     }
 
     /** An EVAL episode and a PRE episode beyond the batch for slot 0 of round 0: both must become dead letters. */

@@ -4,6 +4,7 @@ import io.metastream.core.continuous.ContinuousLowerLevel;
 import io.metastream.core.estimate.ContinuousTrajectory;
 import io.metastream.core.estimate.ObservationNormalizer;
 import io.metastream.core.meta.ContinuousBoMrl;
+import io.metastream.core.meta.ContinuousMethod;
 import io.metastream.schemas.ContinuousTaskTerms;
 import io.metastream.schemas.PolicyParams;
 import io.metastream.schemas.TaskMetaGradient;
@@ -14,16 +15,17 @@ import java.util.List;
 
 /**
  * The adapter's two continuous steps, as records in and records out around core's
- * {@link ContinuousBoMrl} — the same calls, on the same episodes in index order, with the same
- * normaliser, as the reference loop {@code ContinuousMetaTrainer}, so θ* and the task's meta-gradient
- * are bit-identical to it. The normaliser is the one the prior carries (its running moments), via
- * {@link ContinuousBoMrl#normalizer}. One instance per processor (stream thread): it caches a
- * {@link ContinuousBoMrl}, which is not thread-safe.
+ * {@link ContinuousMethod} (BO-MRL's {@link ContinuousBoMrl}, or a MAML-family baseline's inner step and
+ * meta-gradient) — the same calls, on the same episodes in index order, with the same normaliser, as the
+ * reference loop {@code ContinuousMetaTrainer}, so θ* and the task's meta-gradient are bit-identical to
+ * it. The normaliser is the one the prior carries (its running moments), via
+ * {@link ContinuousMethod#normalizer}. One instance per processor (stream thread): it caches a
+ * {@link ContinuousMethod}, which is not thread-safe.
  */
 final class ContinuousSteps {
 
     private final AdapterConfig config;
-    private ContinuousBoMrl bomrl;
+    private ContinuousMethod method;
     private int obsDim;
     private int actDim;
 
@@ -39,7 +41,7 @@ final class ContinuousSteps {
      */
     PolicyParams adapt(PolicyParams prior, List<Trajectory> preSorted, BatchKey batch) {
         ContinuousPolicies.Decoded phi = ContinuousPolicies.decode(prior, config.continuous());
-        ContinuousBoMrl b = bomrl(phi);
+        ContinuousMethod b = method(phi);
         ObservationNormalizer normalizer = b.normalizer(phi.moments());
         ContinuousLowerLevel.Solution adapted = b.adapt(phi.params(), b.estimate(episodes(preSorted, phi), normalizer));
         return ContinuousPolicies.adapted(prior, batch.taskId(), batch.round(), adapted.theta());
@@ -54,7 +56,7 @@ final class ContinuousSteps {
                                   List<Trajectory> postSorted, BatchKey postBatch) {
         ContinuousPolicies.Decoded phi = ContinuousPolicies.decode(prior, config.continuous());
         ContinuousPolicies.Decoded theta = ContinuousPolicies.decode(adapted, config.continuous());
-        ContinuousBoMrl b = bomrl(phi);
+        ContinuousMethod b = method(phi);
         ContinuousBoMrl.TaskResult r = b.taskResult(phi.params(), theta.params(), episodes(preSorted, phi),
                 episodes(postSorted, phi), b.normalizer(phi.moments()));
         ContinuousTaskTerms terms = ContinuousTaskTerms.newBuilder()
@@ -81,13 +83,13 @@ final class ContinuousSteps {
                 .build();
     }
 
-    private ContinuousBoMrl bomrl(ContinuousPolicies.Decoded phi) {
-        if (bomrl == null || obsDim != phi.obsDim() || actDim != phi.actDim()) {
-            bomrl = new ContinuousBoMrl(config.continuous(), phi.obsDim(), phi.actDim());
+    private ContinuousMethod method(ContinuousPolicies.Decoded phi) {
+        if (method == null || obsDim != phi.obsDim() || actDim != phi.actDim()) {
+            method = ContinuousMethod.of(config.continuous(), phi.obsDim(), phi.actDim());
             obsDim = phi.obsDim();
             actDim = phi.actDim();
         }
-        return bomrl;
+        return method;
     }
 
     /** Validated records (sorted by episode index) as core's trajectories, checked against the policy's dimensions. */

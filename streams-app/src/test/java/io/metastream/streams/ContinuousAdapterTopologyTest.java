@@ -92,7 +92,8 @@ class ContinuousAdapterTopologyTest {
         ContinuousExperimentConfig p = ContinuousExperimentConfig.pointNav(ContinuousAlgorithm.ALG2, 9);
         return new ContinuousExperimentConfig(p.family(), p.algorithm(), new int[] {8}, p.initLogStd(), 0.5, p.lambda(),
                 10, p.innerLearningRate(), p.innerMaxKl(), 5, 7, 1, p.gamma(), 8, 4, p.cgIterations(), p.cgDamping(),
-                p.metaMaxKl(), 1, p.testSteps(), p.evalEpisodes(), 30, true, p.seed());
+                p.metaMaxKl(), 1, p.testSteps(), p.evalEpisodes(), 30, true, p.method(), p.innerStepSize(),
+                p.metaLearningRate(), p.prompSteps(), p.prompClip(), p.prompKlWeight(), p.seed());
     }
 
     @BeforeEach

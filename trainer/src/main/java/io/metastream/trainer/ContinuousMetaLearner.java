@@ -5,6 +5,7 @@ import io.metastream.core.linalg.Dense;
 import io.metastream.core.meta.ContinuousBoMrl;
 import io.metastream.core.meta.ContinuousExperimentConfig;
 import io.metastream.core.meta.ContinuousMetaTrainer;
+import io.metastream.core.meta.ContinuousMethod;
 import io.metastream.core.meta.TabularBoMrl;
 import io.metastream.core.random.Purpose;
 import io.metastream.core.task.ContinuousTaskFamily;
@@ -20,25 +21,33 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Continuous BO-MRL as {@link ContinuousMetaTrainer} runs it: φ₀ = {@link ContinuousBoMrl#initialPhi},
+ * Continuous meta-learning as {@link ContinuousMetaTrainer} runs it, for BO-MRL and the MAML-family
+ * baselines MAML-VPG, MAML-TRPO and E-MAML ({@link ContinuousMethod}; ProMP needs the POST batches at the
+ * meta-step and is refused): φ₀ = {@link ContinuousMethod#initialPhi},
  * the round's tasks by {@link ContinuousMetaTrainer#tasksOf} (spec = {@code family.spec(task)},
- * {@code preRollouts} episodes, PRE seed (seed, PRE, round, slot)), and one TRPO meta-step
- * ({@link ContinuousBoMrl#metaUpdate}) on the task results rebuilt from the meta-gradient records in
+ * {@code preRollouts} episodes, PRE seed (seed, PRE, round, slot)), and the method's meta-step
+ * ({@link ContinuousMethod#metaUpdate}: TRPO, or Adam for MAML-VPG) on the task results rebuilt from the meta-gradient records in
  * slot order, after which the observation moments absorb the round's PRE moments
  * ({@link ContinuousBoMrl#mergeMoments}). Meta-priors are {@code gaussian-mlp
- * [obsDim, hidden…, actDim]} carrying the moments in force for the rounds they collect.
+ * [obsDim, hidden…, actDim]} carrying the moments in force for the rounds they collect. The learner
+ * state is the moments followed by the outer optimiser's state (MAML-VPG's Adam), so a resumed trainer
+ * continues bit for bit.
  */
 final class ContinuousMetaLearner implements MetaLearner {
 
     private final ContinuousExperimentConfig exp;
     private final ContinuousTaskFamily<?> family;
-    private final ContinuousBoMrl bomrl;
+    private final ContinuousMethod method;
     private RunningMoments moments;
 
     ContinuousMetaLearner(ContinuousExperimentConfig exp) {
         this.exp = exp;
         this.family = ContinuousFamilies.byName(exp.family());
-        this.bomrl = new ContinuousBoMrl(exp, family.obsDim(), family.actDim());
+        this.method = ContinuousMethod.of(exp, family.obsDim(), family.actDim());
+        if (method.needsBatches()) {
+            throw new IllegalArgumentException("method " + exp.method().label() + " needs every task's PRE and POST batches at"
+                    + " the meta-step, which the streaming trainer does not receive: it runs in-process only");
+        }
         this.moments = RunningMoments.empty(family.obsDim());
     }
 
@@ -49,7 +58,7 @@ final class ContinuousMetaLearner implements MetaLearner {
 
     @Override
     public double[] initialPhi() {
-        return bomrl.initialPhi();
+        return method.initialPhi();
     }
 
     @Override
@@ -86,7 +95,7 @@ final class ContinuousMetaLearner implements MetaLearner {
         for (TaskMetaGradient g : slotOrder) {
             results.add(taskResult(g));
         }
-        ContinuousBoMrl.MetaUpdate step = bomrl.metaUpdate(phi, results);
+        ContinuousBoMrl.MetaUpdate step = method.metaUpdate(phi, results, List.of());
         moments = ContinuousBoMrl.mergeMoments(moments, results);
         Map<String, Double> d = new LinkedHashMap<>();
         d.put("trpoAccepted", step.trpo().accepted() ? 1.0 : 0.0);
@@ -101,20 +110,23 @@ final class ContinuousMetaLearner implements MetaLearner {
     @Override
     public double[] state() {
         int d = moments.dim();
-        double[] out = new double[1 + 2 * d];
+        double[] optimizer = method.optimizerState();
+        double[] out = new double[1 + 2 * d + optimizer.length];
         out[0] = moments.count();
         System.arraycopy(moments.mean(), 0, out, 1, d);
         System.arraycopy(moments.m2(), 0, out, 1 + d, d);
+        System.arraycopy(optimizer, 0, out, 1 + 2 * d, optimizer.length);
         return out;
     }
 
     @Override
     public void restore(double[] state) {
         int d = family.obsDim();
-        if (state.length != 1 + 2 * d || state[0] < 0 || state[0] != Math.rint(state[0])) {
+        if (state.length < 1 + 2 * d || state[0] < 0 || state[0] != Math.rint(state[0])) {
             throw new IllegalArgumentException("not the observation moments of a " + d + "-dimensional " + exp.family()
                     + " observation: " + state.length + " values");
         }
+        method.restoreOptimizer(Arrays.copyOfRange(state, 1 + 2 * d, state.length));
         moments = new RunningMoments((long) state[0], Arrays.copyOfRange(state, 1, 1 + d),
                 Arrays.copyOfRange(state, 1 + d, 1 + 2 * d));
     }

@@ -34,6 +34,12 @@ import java.util.Arrays;
  * @param evalEpisodes      episodes of each meta-test evaluation (deterministic and stochastic)
  * @param fisherStates      per-task cap on the PRE states kept for the meta-step's Fisher and line search
  * @param normalizeObservations whether the policy sees running-normalised observations
+ * @param method            the meta-learner: BO-MRL or a MAML-family baseline ({@link MetaMethod}; key {@code method})
+ * @param innerStepSize     α of the MAML-family inner policy-gradient step θ' = φ − α∇L_pre(φ) (0.1)
+ * @param metaLearningRate  Adam step size of the outer step of MAML-VPG and ProMP (1e-3)
+ * @param prompSteps        ProMP's Adam steps on its outer objective per meta-iteration (5)
+ * @param prompClip         ProMP's clip range ε of the outer likelihood ratio (0.3)
+ * @param prompKlWeight     ProMP's weight η of mean_s KL(π_φold ‖ π_φ) in the outer objective (5e-4)
  * @param seed              the experiment seed every random draw derives from
  */
 public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algorithm, int[] hidden, double initLogStd,
@@ -41,7 +47,9 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
                                          double innerMaxKl, int preRollouts, int postRollouts, int tasksPerIteration,
                                          double gamma, int horizon, int continuation, int cgIterations, double cgDamping,
                                          double metaMaxKl, int iterations, int testSteps, int evalEpisodes,
-                                         int fisherStates, boolean normalizeObservations, long seed)
+                                         int fisherStates, boolean normalizeObservations, MetaMethod method,
+                                         double innerStepSize, double metaLearningRate, int prompSteps,
+                                         double prompClip, double prompKlWeight, long seed)
         implements MetaExperiment {
 
     public ContinuousExperimentConfig {
@@ -80,6 +88,18 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
         nonNegative("test-steps", testSteps);
         positive("eval-episodes", evalEpisodes);
         positive("fisher-states", fisherStates);
+        if (method == null) {
+            throw new IllegalArgumentException("method must be set (one of bomrl, maml-vpg, maml-trpo, promp, e-maml)");
+        }
+        positive("inner-step-size", innerStepSize);
+        positive("meta-learning-rate", metaLearningRate);
+        positive("promp-steps", prompSteps);
+        if (!(prompClip > 0 && prompClip < 1)) {
+            throw new IllegalArgumentException("promp-clip must be in (0, 1), got " + prompClip);
+        }
+        if (!(prompKlWeight >= 0) || !Double.isFinite(prompKlWeight)) {
+            throw new IllegalArgumentException("promp-kl-weight must be >= 0 and finite, got " + prompKlWeight);
+        }
     }
 
     /**
@@ -87,7 +107,8 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
      * 50 Adam steps at 1e-3, 20 PRE rollouts (40 Ant-Dir), 100 POST, 10 tasks (velocity) or 4
      * (direction), γ 0.995, horizon 200, CG 10, TRPO max_kl 0.01 / 0.03, 500 iterations, meta-test
      * 0..3 steps. Our choices where the paper is silent: continuation C = 100 steps, 10 evaluation
-     * episodes, at most 2000 Fisher states per task.
+     * episodes, at most 2000 Fisher states per task. Method BO-MRL; the baselines' settings take the
+     * MAML/ProMP papers' values (inner step 0.1, outer Adam 1e-3, ProMP 5 steps, clip 0.3, KL weight 5e-4).
      */
     public static ContinuousExperimentConfig paper(String family, ContinuousAlgorithm algorithm, long seed) {
         boolean direction = switch (family) {
@@ -101,7 +122,7 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
         return new ContinuousExperimentConfig(family, algorithm, new int[] {128, 128}, -0.7, 0.01, low.lambda(),
                 low.steps(), low.learningRate(), low.maxKl(), family.equals("ant-dir") ? 40 : 20, 100,
                 direction ? 4 : 10, 0.995, 200, 100, hyper.cgIterations(), hyper.cgDamping(), direction ? 0.03 : 0.01,
-                500, 3, 10, 2000, true, seed);
+                500, 3, 10, 2000, true, MetaMethod.BOMRL, 0.1, 1e-3, 5, 0.3, 5e-4, seed);
     }
 
     /**
@@ -110,14 +131,15 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
      * 0..3 steps over 4 evaluation episodes. Everything else is the paper's velocity setting: λ 0.5,
      * log σ −0.7, 50 inner Adam steps at 1e-3 with the KL stop at 3, γ 0.995, CG 10, meta max_kl 0.01.
      * Horizon 20 (not MAML's 100) because every goal is reachable within 5 steps at the speed limit
-     * and the lower-level solve's cost is linear in the PRE rows.
+     * and the lower-level solve's cost is linear in the PRE rows. Method BO-MRL; baseline settings as
+     * in {@link #paper}.
      */
     public static ContinuousExperimentConfig pointNav(ContinuousAlgorithm algorithm, long seed) {
         LowerLevelConfig low = LowerLevelConfig.paper(algorithm);
         HypergradientConfig hyper = HypergradientConfig.paper();
         return new ContinuousExperimentConfig("pointnav", algorithm, new int[] {16, 16}, -0.7, 0.01, low.lambda(),
                 low.steps(), low.learningRate(), low.maxKl(), 20, 100, 8, 0.995, 20, 10, hyper.cgIterations(),
-                hyper.cgDamping(), 0.01, 15, 3, 4, 2000, true, seed);
+                hyper.cgDamping(), 0.01, 15, 3, 4, 2000, true, MetaMethod.BOMRL, 0.1, 1e-3, 5, 0.3, 5e-4, seed);
     }
 
     @Override
@@ -144,25 +166,47 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
         return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates,
-                normalizeObservations, newSeed);
+                normalizeObservations, method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight,
+                newSeed);
     }
 
     public ContinuousExperimentConfig withIterations(int n) {
         return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
-                cgIterations, cgDamping, metaMaxKl, n, testSteps, evalEpisodes, fisherStates, normalizeObservations, seed);
+                cgIterations, cgDamping, metaMaxKl, n, testSteps, evalEpisodes, fisherStates, normalizeObservations,
+                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed);
     }
 
     public ContinuousExperimentConfig withTestSteps(int k) {
         return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
-                cgIterations, cgDamping, metaMaxKl, iterations, k, evalEpisodes, fisherStates, normalizeObservations, seed);
+                cgIterations, cgDamping, metaMaxKl, iterations, k, evalEpisodes, fisherStates, normalizeObservations,
+                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed);
     }
 
     public ContinuousExperimentConfig withFisherStates(int cap) {
         return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
-                cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, cap, normalizeObservations, seed);
+                cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, cap, normalizeObservations,
+                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed);
+    }
+
+    /** This experiment run by another meta-learner (the baselines keep every other setting). */
+    public ContinuousExperimentConfig withMethod(MetaMethod newMethod) {
+        return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
+                innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
+                cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates,
+                normalizeObservations, newMethod, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight,
+                seed);
+    }
+
+    /** The MAML-family step sizes: inner α and the outer Adam learning rate. */
+    public ContinuousExperimentConfig withStepSizes(double newInnerStepSize, double newMetaLearningRate) {
+        return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
+                innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
+                cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates,
+                normalizeObservations, method, newInnerStepSize, newMetaLearningRate, prompSteps, prompClip,
+                prompKlWeight, seed);
     }
 
     @Override
@@ -184,8 +228,10 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
                 + tasksPerIteration + ", gamma=" + gamma + ", horizon=" + horizon + ", continuation=" + continuation
                 + ", cgIterations=" + cgIterations + ", cgDamping=" + cgDamping + ", metaMaxKl=" + metaMaxKl
                 + ", iterations=" + iterations + ", testSteps=" + testSteps + ", evalEpisodes=" + evalEpisodes
-                + ", fisherStates=" + fisherStates + ", normalizeObservations=" + normalizeObservations + ", seed=" + seed
-                + "]";
+                + ", fisherStates=" + fisherStates + ", normalizeObservations=" + normalizeObservations + ", method="
+                + method.label() + ", innerStepSize=" + innerStepSize + ", metaLearningRate=" + metaLearningRate
+                + ", prompSteps=" + prompSteps + ", prompClip=" + prompClip + ", prompKlWeight=" + prompKlWeight
+                + ", seed=" + seed + "]";
     }
 
     private static void positive(String key, double v) {

@@ -23,7 +23,8 @@ import java.util.List;
  * <p>Methods: {@link Method#BOMRL} starts from the trained φ, {@link Method#RANDOM_INIT} from the
  * untrained φ₀; both see observations through the same trained normaliser (part of the pipeline, as
  * the network is), so the comparison isolates what meta-training put into φ. Best-prior selection
- * on validation tasks is not done here.
+ * on validation tasks is not done here. A MAML-family prior ({@link MetaMethod}) is tested with its
+ * own adaptation, one inner policy-gradient step per collection ({@link #evaluatePrior}).
  */
 public final class ContinuousMetaTest<T> {
 
@@ -70,7 +71,15 @@ public final class ContinuousMetaTest<T> {
         this.evaluate = new ContinuousRollouts(bomrl.policy(), config.horizon(), 0, config.gamma());
     }
 
-    /** A method's curves from a training result. */
+    /**
+     * The curves of the prior {@code trained} learned with {@code config.method()}, adapted with that
+     * method's own within-task step ({@link #evaluate(MetaMethod, double[], ObservationNormalizer, List)}).
+     */
+    public Returns evaluatePrior(ContinuousMetaTrainer.Result trained, List<T> tasks) {
+        return evaluate(config.method(), trained.phi(), trained.normalizer(), tasks);
+    }
+
+    /** A method's curves from a training result (both adapt with BO-MRL's Alg). */
     public Returns evaluate(Method method, ContinuousMetaTrainer.Result trained, List<T> tasks) {
         return switch (method) {
             case BOMRL -> evaluate(trained.phi(), trained.normalizer(), tasks);
@@ -78,8 +87,19 @@ public final class ContinuousMetaTest<T> {
         };
     }
 
-    /** The curves of adapting from {@code start} with the frozen {@code normalizer}. */
+    /** The curves of adapting from {@code start} with BO-MRL's Alg and the frozen {@code normalizer}. */
     public Returns evaluate(double[] start, ObservationNormalizer normalizer, List<T> tasks) {
+        return evaluate(MetaMethod.BOMRL, start, normalizer, tasks);
+    }
+
+    /**
+     * The curves of adapting from {@code start} with {@code adaptation}'s within-task step: BO-MRL's
+     * Alg(π_θ, λ, τ), or for a MAML-family method its inner step θ ← θ − α∇L_pre(θ) on the k-th collection
+     * ({@link ContinuousMaml#adapt}); same seeds, collections and evaluations either way.
+     */
+    public Returns evaluate(MetaMethod adaptation, double[] start, ObservationNormalizer normalizer, List<T> tasks) {
+        ContinuousMaml maml = adaptation.isMaml()
+                ? new ContinuousMaml(config.withMethod(adaptation), family.obsDim(), family.actDim()) : null;
         int steps = config.testSteps();
         double[][] det = new double[tasks.size()][steps + 1];
         double[][] sto = new double[tasks.size()][steps + 1];
@@ -98,7 +118,7 @@ public final class ContinuousMetaTest<T> {
                         List<ContinuousTrajectory> episodes = collect.collect(env, theta, normalizer, seed, 0,
                                 config.preRollouts(), ContinuousRollouts.Mode.STOCHASTIC);
                         ContinuousBatch batch = bomrl.estimate(episodes, normalizer);
-                        theta = bomrl.adapt(theta, batch).theta();
+                        theta = maml == null ? bomrl.adapt(theta, batch).theta() : maml.adapt(theta, batch).theta();
                     }
                 }
             } finally {

@@ -23,7 +23,9 @@ import java.util.function.Consumer;
  * (seed {@link TabularBoMrl#postSeed} of the PRE seed) and computes the task's result
  * ({@link ContinuousBoMrl#taskResult}); then one TRPO meta-step on the slot-ordered results, and the
  * observation moments absorb the round's PRE moments in slot order (the normaliser of round r is
- * that of rounds 0..r−1; round 0 uses the identity).
+ * that of rounds 0..r−1; round 0 uses the identity). The MAML-family baselines ({@link MetaMethod},
+ * {@link ContinuousMaml}) run the same loop with their inner step in place of Alg and their outer
+ * step in place of BO-MRL's TRPO step; ProMP's outer step also gets each slot's PRE and POST batches.
  */
 public final class ContinuousMetaTrainer<T> {
 
@@ -68,17 +70,23 @@ public final class ContinuousMetaTrainer<T> {
         return family.sampleTasks(config.tasksPerIteration(), Seeds.rng(config.seed(), Purpose.TASK_SAMPLING.code(), round));
     }
 
+    /**
+     * Meta-trains with {@code config.method()}: BO-MRL ({@link ContinuousBoMrl}) or a MAML-family
+     * baseline ({@link ContinuousMaml}; {@code innerSteps} is then 1 and {@code cgResidual} 0). The loop,
+     * seeds, normaliser and task draws are the same for every method.
+     */
     public Result train(Consumer<IterationStats> progress) {
-        ContinuousBoMrl bomrl = new ContinuousBoMrl(config, family.obsDim(), family.actDim());
-        ContinuousRollouts rollouts = bomrl.trainingRollouts();
-        double[] phi0 = bomrl.initialPhi();
+        ContinuousMethod steps = ContinuousMethod.of(config, family.obsDim(), family.actDim());
+        ContinuousRollouts rollouts = steps.trainingRollouts();
+        double[] phi0 = steps.initialPhi();
         double[] phi = phi0.clone();
         RunningMoments moments = RunningMoments.empty(family.obsDim());
         List<IterationStats> history = new ArrayList<>();
         for (int round = 0; round < config.iterations(); round++) {
-            ObservationNormalizer normalizer = bomrl.normalizer(moments);
+            ObservationNormalizer normalizer = steps.normalizer(moments);
             List<T> tasks = tasksOf(config, family, round);
             List<ContinuousBoMrl.TaskResult> results = new ArrayList<>(tasks.size());
+            List<ProMpObjective.Task> batches = new ArrayList<>(tasks.size());
             double innerSteps = 0;
             for (int slot = 0; slot < tasks.size(); slot++) {
                 TaskEnvironment<T, double[], double[]> env = family.newEnvironment(tasks.get(slot),
@@ -87,17 +95,20 @@ public final class ContinuousMetaTrainer<T> {
                     long preSeed = TabularBoMrl.collectionSeed(config.seed(), Purpose.PRE, round, slot);
                     List<ContinuousTrajectory> pre = rollouts.collect(env, phi, normalizer, preSeed, 0,
                             config.preRollouts(), ContinuousRollouts.Mode.STOCHASTIC);
-                    ContinuousBatch preBatch = bomrl.estimate(pre, normalizer);
-                    ContinuousLowerLevel.Solution adapted = bomrl.adapt(phi, preBatch);
+                    ContinuousBatch preBatch = steps.estimate(pre, normalizer);
+                    ContinuousLowerLevel.Solution adapted = steps.adapt(phi, preBatch);
                     List<ContinuousTrajectory> post = rollouts.collect(env, adapted.theta(), normalizer,
                             TabularBoMrl.postSeed(preSeed), 0, config.postRollouts(), ContinuousRollouts.Mode.STOCHASTIC);
-                    results.add(bomrl.taskResult(phi, adapted.theta(), pre, post, normalizer));
+                    results.add(steps.taskResult(phi, adapted.theta(), pre, post, normalizer));
+                    if (steps.needsBatches()) {
+                        batches.add(new ProMpObjective.Task(preBatch, steps.estimate(post, normalizer)));
+                    }
                     innerSteps += (double) adapted.steps() / tasks.size();
                 } finally {
                     ContinuousTaskFamily.close(env);
                 }
             }
-            ContinuousBoMrl.MetaUpdate update = bomrl.metaUpdate(phi, results);
+            ContinuousBoMrl.MetaUpdate update = steps.metaUpdate(phi, results, batches);
             phi = update.phi();
             moments = ContinuousBoMrl.mergeMoments(moments, results);
             IterationStats stats = new IterationStats(round, mean(results, ContinuousBoMrl.TaskResult::preReturn),
@@ -107,7 +118,7 @@ public final class ContinuousMetaTrainer<T> {
             history.add(stats);
             progress.accept(stats);
         }
-        return new Result(phi, phi0, moments, bomrl.normalizer(moments), history);
+        return new Result(phi, phi0, moments, steps.normalizer(moments), history);
     }
 
     private static double mean(List<ContinuousBoMrl.TaskResult> results,

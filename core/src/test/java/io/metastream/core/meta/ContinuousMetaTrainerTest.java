@@ -138,10 +138,12 @@ class ContinuousMetaTrainerTest {
         assertThatThrownBy(() -> ContinuousExperimentConfig.paper("hopper", ContinuousAlgorithm.ALG1, 1))
                 .hasMessageContaining("hopper");
         assertThatThrownBy(() -> new ContinuousExperimentConfig("pointnav", ContinuousAlgorithm.ALG1, new int[] {8}, -0.7,
-                0.01, 0.5, 50, 1e-3, 3, 20, 20, 8, 1.5, 20, 0, 10, 1e-5, 0.01, 5, 1, 1, 100, true, 0))
+                0.01, 0.5, 50, 1e-3, 3, 20, 20, 8, 1.5, 20, 0, 10, 1e-5, 0.01, 5, 1, 1, 100, true,
+                MetaMethod.BOMRL, 0.1, 1e-3, 5, 0.3, 5e-4, 0))
                 .hasMessageContaining("gamma");
         assertThatThrownBy(() -> new ContinuousExperimentConfig("pointnav", ContinuousAlgorithm.ALG1, new int[] {8}, -0.7,
-                0.01, -0.5, 50, 1e-3, 3, 20, 20, 8, 0.99, 20, 0, 10, 1e-5, 0.01, 5, 1, 1, 100, true, 0))
+                0.01, -0.5, 50, 1e-3, 3, 20, 20, 8, 0.99, 20, 0, 10, 1e-5, 0.01, 5, 1, 1, 100, true,
+                MetaMethod.BOMRL, 0.1, 1e-3, 5, 0.3, 5e-4, 0))
                 .hasMessageContaining("lambda");
         assertThatThrownBy(() -> new ContinuousMetaTrainer<>(vel, new PointNavigationFamily()))
                 .hasMessageContaining("halfcheetah-vel");
