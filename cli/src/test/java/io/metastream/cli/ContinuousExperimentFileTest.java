@@ -164,12 +164,13 @@ class ContinuousExperimentFileTest {
                 .hasMessageContaining("promp-steps");
     }
 
+    /** replay and report (which rebuild a recorded experiment) are tabular-only: a continuous one is a one-line error. */
     @Test
     void tabularOnlyCommandsRejectAContinuousConfigInOneLine() {
-        String pointNav = CONFIGS.resolve("pointnav-alg1.yaml").toString();
-        assertThat(runCommand("compare", "--config", pointNav, "--seeds", "1"))
-                .startsWith("metastream: 'compare' supports only tabular (Frozen Lake) experiments; pointnav-alg1 is continuous")
-                .doesNotContain("\n");
+        RunConfig pointNav = RunConfig.load(CONFIGS.resolve("pointnav-alg1.yaml"), List.of());
+        assertThatThrownBy(() -> RunConfig.requireTabular(pointNav, "replay"))
+                .hasMessageStartingWith("'replay' supports only tabular (Frozen Lake) experiments; pointnav-alg1 is continuous")
+                .message().doesNotContain("\n");
     }
 
     /**

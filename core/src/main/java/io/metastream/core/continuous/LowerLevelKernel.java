@@ -3,11 +3,12 @@ package io.metastream.core.continuous;
 import java.util.Arrays;
 
 /**
- * The fused per-row evaluation behind {@link ContinuousLowerLevel}: one forward and one backward pass
- * of the mean network per batch row give L_low(θ), ∇_θ L_low(θ) and the early-stop KL together
- * ({@link #evaluate}); {@link #hessianVector} and {@link #mixedProduct} add the exact second-order
- * products the hypergradient needs. log π is the closed form of {@link GaussianMlpPolicy} evaluated on
- * the shared forward pass.
+ * The fused evaluation behind {@link ContinuousLowerLevel}: one forward and one backward pass of the
+ * mean network per block of batch rows ({@link TanhMlpBatch}, matrix products) give L_low(θ),
+ * ∇_θ L_low(θ) and the early-stop KL together ({@link #evaluate}); {@link #hessianVector} and
+ * {@link #mixedProduct} add the exact second-order products the hypergradient needs. log π is the
+ * closed form of {@link GaussianMlpPolicy} evaluated on the shared forward pass; the per-row scalar
+ * terms are summed row by row in batch order, the network gradient per block.
  *
  * <p>The quantities that depend only on the anchors are cached by {@link #anchor}: the behaviour
  * log-probabilities log π_b(a_i|s_i) (the ratio's denominators; b = φ in the algorithm) and the
@@ -27,19 +28,17 @@ final class LowerLevelKernel {
     private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
     private final GaussianMlpPolicy policy;
-    private final TanhMlp mlp;
+    private final TanhMlpBatch net;
     private final ContinuousAlgorithm algorithm;
     private final double lambda;
     private final int actDim;
     private final int ls;
-    private final double[] dMu;
-    private final double[] muTheta;
-    private final double[] tangent;
+    private final double[][] muTheta;
+    private final double[][] tangent;
     private final double[] invStdTheta;
     private final double[] invVarTheta;
     private final double[] invVarPhi;
     private final double[] meanSqDiff;
-    private final double[] dMuDot;
     private final TanhMlpSecondOrder secondOrder;
 
     private ContinuousBatch batch;
@@ -50,21 +49,24 @@ final class LowerLevelKernel {
     private double lastProximity = Double.NaN;
 
     LowerLevelKernel(GaussianMlpPolicy policy, ContinuousAlgorithm algorithm, double lambda) {
+        this(policy, algorithm, lambda, TanhMlpBatch.DEFAULT_BLOCK_ROWS);
+    }
+
+    /** As the main constructor, with {@code blockRows} batch rows per network pass (tests vary it). */
+    LowerLevelKernel(GaussianMlpPolicy policy, ContinuousAlgorithm algorithm, double lambda, int blockRows) {
         this.policy = policy.copy();
-        this.mlp = this.policy.network();
+        this.net = new TanhMlpBatch(this.policy.network(), blockRows);
         this.algorithm = algorithm;
         this.lambda = lambda;
         this.actDim = policy.actDim();
         this.ls = policy.logStdOffset();
-        this.dMu = new double[actDim];
-        this.muTheta = new double[actDim];
-        this.tangent = new double[actDim];
+        this.muTheta = new double[actDim][net.blockRows()];
+        this.tangent = new double[actDim][net.blockRows()];
         this.invStdTheta = new double[actDim];
         this.invVarTheta = new double[actDim];
         this.invVarPhi = new double[actDim];
         this.meanSqDiff = new double[actDim];
-        this.dMuDot = new double[actDim];
-        this.secondOrder = new TanhMlpSecondOrder(mlp);
+        this.secondOrder = new TanhMlpSecondOrder(net);
     }
 
     /**
@@ -82,14 +84,20 @@ final class LowerLevelKernel {
         this.phi = phiProximity.clone();
         double[] obs = batch.obs();
         double[] actions = batch.actions();
-        int obsDim = batch.obsDim();
-        for (int i = 0; i < n; i++) {
-            double[] mu = mlp.forward(phiBehaviour, obs, i * obsDim);
-            logPiBehaviour[i] = logProb(phiBehaviour, mu, actions, i * actDim);
-            if (phiProximity != phiBehaviour) {
-                mu = mlp.forward(phiProximity, obs, i * obsDim);
+        for (int start = 0; start < n; start += net.blockRows()) {
+            int rows = Math.min(net.blockRows(), n - start);
+            double[][] mu = net.forward(phiBehaviour, obs, start, rows);
+            for (int r = 0; r < rows; r++) {
+                logPiBehaviour[start + r] = logProb(phiBehaviour, mu, r, actions, (start + r) * actDim);
             }
-            System.arraycopy(mu, 0, muPhi, i * actDim, actDim);
+            if (phiProximity != phiBehaviour) {
+                mu = net.forward(phiProximity, obs, start, rows);
+            }
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < actDim; j++) {
+                    muPhi[(start + r) * actDim + j] = mu[j][r];
+                }
+            }
         }
     }
 
@@ -110,7 +118,6 @@ final class LowerLevelKernel {
     /** Returns L_low(θ); if {@code grad} is not null it is overwritten with ∇_θ L_low(θ). */
     double evaluate(double[] theta, double[] grad) {
         int n = batch.n();
-        int obsDim = batch.obsDim();
         double[] obs = batch.obs();
         double[] actions = batch.actions();
         double[] adv = batch.advantages();
@@ -126,35 +133,44 @@ final class LowerLevelKernel {
         double surrogate = 0;
         double sqFwd = 0;
         double sqRev = 0;
-        for (int i = 0; i < n; i++) {
-            double[] mu = mlp.forward(theta, obs, i * obsDim);
-            double r = Math.exp(logProb(theta, mu, actions, i * actDim) - logPiBehaviour[i]);
-            double u = 2 * (r - 1);
-            double sig = logistic(u);
-            surrogate += adv[i] * 2 * sig;
-            double c = Double.isFinite(r) ? -adv[i] * 4 * sig * logistic(-u) * r / (lambda * n) : 0;
-            for (int j = 0; j < actDim; j++) {
-                int a = i * actDim + j;
-                double delta = mu[j] - muPhi[a];
-                double sq = delta * delta;
-                sqFwd += sq * invVarTheta[j];
-                sqRev += sq * invVarPhi[j];
-                meanSqDiff[j] += sq / n;
-                if (grad != null) {
-                    double z = (actions[a] - mu[j]) * invStdTheta[j];
-                    double dm = c * z * invStdTheta[j];
-                    grad[ls + j] += c * (z * z - 1);
-                    if (algorithm == ContinuousAlgorithm.ALG1) {
-                        dm += delta * invVarTheta[j] / n;
-                    } else if (algorithm == ContinuousAlgorithm.ALG2) {
-                        dm += delta * invVarPhi[j] / n;
+        for (int start = 0; start < n; start += net.blockRows()) {
+            int rows = Math.min(net.blockRows(), n - start);
+            double[][] mu = net.forward(theta, obs, start, rows);
+            double[][] dMu = net.delta(net.network().layers());
+            for (int row = 0; row < rows; row++) {
+                int i = start + row;
+                double r = Math.exp(logProb(theta, mu, row, actions, i * actDim) - logPiBehaviour[i]);
+                double u = 2 * (r - 1);
+                double sig = logistic(u);
+                surrogate += adv[i] * 2 * sig;
+                double c = Double.isFinite(r) ? -adv[i] * 4 * sig * logistic(-u) * r / (lambda * n) : 0;
+                for (int j = 0; j < actDim; j++) {
+                    int a = i * actDim + j;
+                    double m = mu[j][row];
+                    double delta = m - muPhi[a];
+                    double sq = delta * delta;
+                    sqFwd += sq * invVarTheta[j];
+                    sqRev += sq * invVarPhi[j];
+                    meanSqDiff[j] += sq / n;
+                    if (grad != null) {
+                        double z = (actions[a] - m) * invStdTheta[j];
+                        double dm = c * z * invStdTheta[j];
+                        grad[ls + j] += c * (z * z - 1);
+                        if (algorithm == ContinuousAlgorithm.ALG1) {
+                            dm += delta * invVarTheta[j] / n;
+                        } else if (algorithm == ContinuousAlgorithm.ALG2) {
+                            dm += delta * invVarPhi[j] / n;
+                        }
+                        dMu[j][row] = dm;
                     }
-                    dMu[j] = dm;
                 }
             }
             if (grad != null) {
-                mlp.backward(theta, dMu, grad);
+                net.backward(theta);
             }
+        }
+        if (grad != null) {
+            net.flushGradient(grad);
         }
         double klFwd = 0.5 * sqFwd / n;
         double klRev = 0.5 * sqRev / n;
@@ -207,7 +223,6 @@ final class LowerLevelKernel {
      */
     void hessianVector(double[] theta, double[] v, double[] out) {
         int n = batch.n();
-        int obsDim = batch.obsDim();
         double[] obs = batch.obs();
         double[] actions = batch.actions();
         double[] adv = batch.advantages();
@@ -217,46 +232,54 @@ final class LowerLevelKernel {
             invVarTheta[j] = Math.exp(-2 * theta[ls + j]);
             invVarPhi[j] = Math.exp(-2 * phi[ls + j]);
         }
-        for (int i = 0; i < n; i++) {
-            double[] mu = mlp.forward(theta, obs, i * obsDim);
-            double[] muDot = mlp.jvp(theta, v);
-            double r = Math.exp(logProb(theta, mu, actions, i * actDim) - logPiBehaviour[i]);
-            double u = 2 * (r - 1);
-            double sig = logistic(u);
-            double rho1 = 4 * sig * logistic(-u) * r;
-            double rho2 = rho1 * (1 + 2 * r * (1 - 2 * sig));
-            double scale = Double.isFinite(r) ? -adv[i] / (lambda * n) : 0;
-            double w1 = scale * rho1;
-            double w2 = scale * rho2;
-            double s1 = 0;
-            for (int j = 0; j < actDim; j++) {
-                double z = (actions[i * actDim + j] - mu[j]) * invStdTheta[j];
-                s1 += z * invStdTheta[j] * muDot[j] + (z * z - 1) * v[ls + j];
-            }
-            for (int j = 0; j < actDim; j++) {
-                double z = (actions[i * actDim + j] - mu[j]) * invStdTheta[j];
-                double p = z * invStdTheta[j];
-                double q = z * z - 1;
-                double vl = v[ls + j];
-                double md = muDot[j];
-                double delta = mu[j] - muPhi[i * actDim + j];
-                double dm = w1 * p;
-                double dmDot = w2 * p * s1 + w1 * (-invVarTheta[j] * md - 2 * p * vl);
-                double dl = w2 * q * s1 + w1 * (-2 * p * md - 2 * z * z * vl);
-                if (algorithm == ContinuousAlgorithm.ALG1) {
-                    dm += delta * invVarTheta[j] / n;
-                    dmDot += (md - 2 * delta * vl) * invVarTheta[j] / n;
-                    dl += (-2 * delta * md + 2 * delta * delta * vl) * invVarTheta[j] / n;
-                } else if (algorithm == ContinuousAlgorithm.ALG2) {
-                    dm += delta * invVarPhi[j] / n;
-                    dmDot += md * invVarPhi[j] / n;
+        int layers = net.network().layers();
+        for (int start = 0; start < n; start += net.blockRows()) {
+            int rows = Math.min(net.blockRows(), n - start);
+            double[][] mu = net.forward(theta, obs, start, rows);
+            double[][] muDot = net.jvp(theta, v);
+            double[][] dMu = net.delta(layers);
+            double[][] dMuDot = secondOrder.deltaDot(layers);
+            for (int row = 0; row < rows; row++) {
+                int i = start + row;
+                double r = Math.exp(logProb(theta, mu, row, actions, i * actDim) - logPiBehaviour[i]);
+                double u = 2 * (r - 1);
+                double sig = logistic(u);
+                double rho1 = 4 * sig * logistic(-u) * r;
+                double rho2 = rho1 * (1 + 2 * r * (1 - 2 * sig));
+                double scale = Double.isFinite(r) ? -adv[i] / (lambda * n) : 0;
+                double w1 = scale * rho1;
+                double w2 = scale * rho2;
+                double s1 = 0;
+                for (int j = 0; j < actDim; j++) {
+                    double z = (actions[i * actDim + j] - mu[j][row]) * invStdTheta[j];
+                    s1 += z * invStdTheta[j] * muDot[j][row] + (z * z - 1) * v[ls + j];
                 }
-                dMu[j] = dm;
-                dMuDot[j] = dmDot;
-                out[ls + j] += dl;
+                for (int j = 0; j < actDim; j++) {
+                    double z = (actions[i * actDim + j] - mu[j][row]) * invStdTheta[j];
+                    double p = z * invStdTheta[j];
+                    double q = z * z - 1;
+                    double vl = v[ls + j];
+                    double md = muDot[j][row];
+                    double delta = mu[j][row] - muPhi[i * actDim + j];
+                    double dm = w1 * p;
+                    double dmDot = w2 * p * s1 + w1 * (-invVarTheta[j] * md - 2 * p * vl);
+                    double dl = w2 * q * s1 + w1 * (-2 * p * md - 2 * z * z * vl);
+                    if (algorithm == ContinuousAlgorithm.ALG1) {
+                        dm += delta * invVarTheta[j] / n;
+                        dmDot += (md - 2 * delta * vl) * invVarTheta[j] / n;
+                        dl += (-2 * delta * md + 2 * delta * delta * vl) * invVarTheta[j] / n;
+                    } else if (algorithm == ContinuousAlgorithm.ALG2) {
+                        dm += delta * invVarPhi[j] / n;
+                        dmDot += md * invVarPhi[j] / n;
+                    }
+                    dMu[j][row] = dm;
+                    dMuDot[j][row] = dmDot;
+                    out[ls + j] += dl;
+                }
             }
-            secondOrder.backwardTangent(theta, v, dMu, dMuDot, out);
+            secondOrder.backwardTangent(theta, v);
         }
+        net.flushGradient(out);
         switch (algorithm) {
             case ALG1 -> {
                 for (int j = 0; j < actDim; j++) {
@@ -290,26 +313,32 @@ final class LowerLevelKernel {
             return;
         }
         int n = batch.n();
-        int obsDim = batch.obsDim();
         double[] obs = batch.obs();
         Arrays.fill(meanSqDiff, 0); // here: mean_i Δ_ij (J_θ x)_ij
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(mlp.forward(theta, obs, i * obsDim), 0, muTheta, 0, actDim);
-            System.arraycopy(mlp.jvp(theta, x), 0, tangent, 0, actDim);
-            mlp.forward(phi, obs, i * obsDim); // network state at φ for the backward pass
-            for (int j = 0; j < actDim; j++) {
-                double delta = muTheta[j] - muPhi[i * actDim + j];
-                if (algorithm == ContinuousAlgorithm.ALG1) {
-                    // ∇_μφ D = −Δ e^{−2ℓθ}/n  ⇒  δ = [−Jθx + 2 xℓ Δ] e^{−2ℓθ}/n
-                    dMu[j] = (-tangent[j] + 2 * x[ls + j] * delta) * Math.exp(-2 * theta[ls + j]) / n;
-                } else {
-                    // ∇_μφ D = −Δ e^{−2ℓφ}/n  ⇒  δ = −Jθx e^{−2ℓφ}/n
-                    dMu[j] = -tangent[j] * Math.exp(-2 * phi[ls + j]) / n;
-                    meanSqDiff[j] += delta * tangent[j] / n;
+        double[][] dMu = net.delta(net.network().layers());
+        for (int start = 0; start < n; start += net.blockRows()) {
+            int rows = Math.min(net.blockRows(), n - start);
+            copyRows(net.forward(theta, obs, start, rows), muTheta, rows);
+            copyRows(net.jvp(theta, x), tangent, rows);
+            net.forward(phi, obs, start, rows); // network state at φ for the backward pass
+            for (int row = 0; row < rows; row++) {
+                int i = start + row;
+                for (int j = 0; j < actDim; j++) {
+                    double delta = muTheta[j][row] - muPhi[i * actDim + j];
+                    double t = tangent[j][row];
+                    if (algorithm == ContinuousAlgorithm.ALG1) {
+                        // ∇_μφ D = −Δ e^{−2ℓθ}/n  ⇒  δ = [−Jθx + 2 xℓ Δ] e^{−2ℓθ}/n
+                        dMu[j][row] = (-t + 2 * x[ls + j] * delta) * Math.exp(-2 * theta[ls + j]) / n;
+                    } else {
+                        // ∇_μφ D = −Δ e^{−2ℓφ}/n  ⇒  δ = −Jθx e^{−2ℓφ}/n
+                        dMu[j][row] = -t * Math.exp(-2 * phi[ls + j]) / n;
+                        meanSqDiff[j] += delta * t / n;
+                    }
                 }
             }
-            mlp.backward(phi, dMu, out);
+            net.backward(phi);
         }
+        net.flushGradient(out);
         for (int j = 0; j < actDim; j++) {
             double lt = theta[ls + j];
             double lp = phi[ls + j];
@@ -322,14 +351,21 @@ final class LowerLevelKernel {
         }
     }
 
-    private double logProb(double[] theta, double[] mu, double[] actions, int off) {
+    /** log π_θ(a|s) of block row {@code row} (means {@code mu[j][row]}), actions at {@code actions[off ..]}. */
+    private double logProb(double[] theta, double[][] mu, int row, double[] actions, int off) {
         double lp = 0;
         for (int j = 0; j < actDim; j++) {
             double l = theta[ls + j];
-            double z = (actions[off + j] - mu[j]) * Math.exp(-l);
+            double z = (actions[off + j] - mu[j][row]) * Math.exp(-l);
             lp += -0.5 * z * z - l - HALF_LOG_2PI;
         }
         return lp;
+    }
+
+    private static void copyRows(double[][] src, double[][] dst, int rows) {
+        for (int j = 0; j < src.length; j++) {
+            System.arraycopy(src[j], 0, dst[j], 0, rows);
+        }
     }
 
     static double logistic(double u) {

@@ -12,7 +12,9 @@ import java.util.Arrays;
  * b_l (sizes[l+1]). The caller may append further parameters after {@link #parameterCount()}.
  *
  * <p>Holds the activations of the last {@link #forward} as preallocated workspaces: not
- * thread-safe, and {@link #backward} / {@link #jvp} refer to the last forward input.
+ * thread-safe, and {@link #backward} / {@link #jvp} refer to the last forward input. These are the
+ * per-row passes (single states, small batches); {@link TanhMlpBatch} runs the same math over blocks
+ * of rows as vectorised matrix products for the lower level's large batches.
  */
 final class TanhMlp {
 

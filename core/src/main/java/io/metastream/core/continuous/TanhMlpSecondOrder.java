@@ -1,80 +1,73 @@
 package io.metastream.core.continuous;
 
 /**
- * Forward-over-reverse differentiation of a {@link TanhMlp}'s backward pass, for exact
- * Hessian-vector products. With the network's last {@link TanhMlp#forward} at θ and its last
- * {@link TanhMlp#jvp} along v (activations a_l, tangents ȧ_l), the reverse pass
+ * Forward-over-reverse differentiation of a {@link TanhMlpBatch}'s backward pass, for exact
+ * Hessian-vector products. With the block's last {@link TanhMlpBatch#forward} at θ and its last
+ * {@link TanhMlpBatch#jvp} along v (activations A_l, tangents Ȧ_l), the reverse pass
  *
  * <pre>
- *   δ_L = dOut;  ∇W_l = δ_{l+1} a_lᵀ,  ∇b_l = δ_{l+1};  g_l = W_lᵀ δ_{l+1},  δ_l = g_l ⊙ (1 − a_l²)
+ *   Δ_L = dOut;  ∇W_l = Δ_{l+1} A_lᵀ,  ∇b_l = Δ_{l+1} 1;  G_l = W_lᵀ Δ_{l+1},  Δ_l = G_l ⊙ (1 − A_l²)
  * </pre>
  *
  * is differentiated along (v, dOutDot) (V_l, c_l the blocks of v):
  *
  * <pre>
- *   δ̇_L = dOutDot;  ∇̇W_l = δ̇_{l+1} a_lᵀ + δ_{l+1} ȧ_lᵀ,  ∇̇b_l = δ̇_{l+1};
- *   ġ_l = V_lᵀ δ_{l+1} + W_lᵀ δ̇_{l+1},  δ̇_l = ġ_l ⊙ (1 − a_l²) − g_l ⊙ 2 a_l ȧ_l
+ *   Δ̇_L = dOutDot;  ∇̇W_l = Δ̇_{l+1} A_lᵀ + Δ_{l+1} Ȧ_lᵀ,  ∇̇b_l = Δ̇_{l+1} 1;
+ *   Ġ_l = V_lᵀ Δ_{l+1} + W_lᵀ Δ̇_{l+1},  Δ̇_l = Ġ_l ⊙ (1 − A_l²) − G_l ⊙ 2 A_l Ȧ_l
  * </pre>
  *
- * Owns workspaces for δ, δ̇: not thread-safe.
+ * summed over the block's rows. Owns the Δ̇ workspaces (and uses the batch's Δ and gradient buffers):
+ * not thread-safe.
  */
 final class TanhMlpSecondOrder {
 
-    private final TanhMlp mlp;
-    private final double[][] delta;
-    private final double[][] deltaDot;
+    private final TanhMlpBatch net;
+    private final double[][][] deltaDot;
 
-    TanhMlpSecondOrder(TanhMlp mlp) {
-        this.mlp = mlp;
-        int layers = mlp.layers();
-        delta = new double[layers + 1][];
-        deltaDot = new double[layers + 1][];
-        for (int l = 0; l <= layers; l++) {
-            delta[l] = new double[mlp.size(l)];
-            deltaDot[l] = new double[mlp.size(l)];
+    TanhMlpSecondOrder(TanhMlpBatch net) {
+        this.net = net;
+        TanhMlp mlp = net.network();
+        deltaDot = new double[mlp.layers() + 1][][];
+        for (int l = 0; l <= mlp.layers(); l++) {
+            deltaDot[l] = new double[mlp.size(l)][net.blockRows()];
         }
     }
 
-    /** Adds d/dε [J(θ + εv)ᵀ dOut(ε)] at ε = 0 to {@code gradDot}, given dOut and dOutDot = d dOut/dε. */
-    void backwardTangent(double[] theta, double[] v, double[] dOut, double[] dOutDot, double[] gradDot) {
-        int layers = mlp.layers();
-        System.arraycopy(dOut, 0, delta[layers], 0, delta[layers].length);
-        System.arraycopy(dOutDot, 0, deltaDot[layers], 0, deltaDot[layers].length);
+    /** Δ̇_l {@code [unit][row]}: the caller writes dOutDot into Δ̇_L (and dOut into the batch's Δ_L). */
+    double[][] deltaDot(int layer) {
+        return deltaDot[layer];
+    }
+
+    /**
+     * Accumulates d/dε [Σ_rows J(θ + εv)ᵀ dOut(ε)] at ε = 0 into the batch's gradient buffers (read them
+     * with {@link TanhMlpBatch#flushGradient}); the batch's Δ_l of the hidden layers are overwritten.
+     */
+    void backwardTangent(double[] theta, double[] v) {
+        int layers = net.network().layers();
+        int rows = net.rows();
         for (int l = layers - 1; l >= 0; l--) {
-            double[] d = delta[l + 1];
-            double[] dd = deltaDot[l + 1];
-            double[] in = mlp.activation(l);
-            double[] inDot = mlp.tangentActivation(l);
-            int nIn = mlp.size(l);
-            int w = mlp.weightOffset(l);
-            int b = mlp.biasOffset(l);
-            for (int o = 0; o < d.length; o++) {
-                double dOo = d[o];
-                double ddOo = dd[o];
-                gradDot[b + o] += ddOo;
-                int row = w + o * nIn;
-                for (int i = 0; i < nIn; i++) {
-                    gradDot[row + i] += ddOo * in[i] + dOo * inDot[i];
-                }
-            }
+            double[][] d = net.delta(l + 1);
+            double[][] dd = deltaDot[l + 1];
+            net.accumulateLayerGradient(l, dd, net.activation(l));
             if (l > 0) {
-                double[] g = delta[l];
-                double[] gDot = deltaDot[l];
-                java.util.Arrays.fill(g, 0);
-                java.util.Arrays.fill(gDot, 0);
-                for (int o = 0; o < d.length; o++) {
-                    double dOo = d[o];
-                    double ddOo = dd[o];
-                    int row = w + o * nIn;
-                    for (int i = 0; i < nIn; i++) {
-                        g[i] += theta[row + i] * dOo;
-                        gDot[i] += v[row + i] * dOo + theta[row + i] * ddOo;
+                net.accumulateWeightGradient(l, d, net.tangentActivation(l));
+                double[][] g = net.delta(l);
+                double[][] gDot = deltaDot[l];
+                net.backpropagate(theta, l, d, g, true);
+                net.backpropagate(v, l, d, gDot, true);
+                net.backpropagate(theta, l, dd, gDot, false);
+                double[][] a = net.activation(l);
+                double[][] aDot = net.tangentActivation(l);
+                for (int i = 0; i < g.length; i++) {
+                    double[] gi = g[i];
+                    double[] gdi = gDot[i];
+                    double[] ai = a[i];
+                    double[] adi = aDot[i];
+                    for (int r = 0; r < rows; r++) {
+                        double s = 1 - ai[r] * ai[r];
+                        gdi[r] = gdi[r] * s - gi[r] * 2 * ai[r] * adi[r];
+                        gi[r] *= s;
                     }
-                }
-                for (int i = 0; i < nIn; i++) {
-                    double a = in[i];
-                    gDot[i] = gDot[i] * (1 - a * a) - g[i] * 2 * a * inDot[i];
-                    g[i] *= 1 - a * a;
                 }
             }
         }
