@@ -38,6 +38,26 @@ class ContinuousExperimentFileTest {
         assertThat(pointNav.experiment()).isEqualTo(ContinuousExperimentConfig.pointNav(ContinuousAlgorithm.ALG1, 0));
         assertThat(((ContinuousExperimentConfig) RunConfig.load(CONFIGS.resolve("ant-dir-alg1.yaml"), List.of()).experiment())
                 .preRollouts()).isEqualTo(40);
+        // the baselines: the paper's BO-MRL setting with only the method changed (MAML-TRPO on every family,
+        // ProMP and E-MAML where the authors report them), and the short HalfCheetah-Vel run: only fewer iterations
+        int baselines = 0;
+        for (String family : LocomotionFamilies.NAMES) {
+            for (MetaMethod m : List.of(MetaMethod.MAML_TRPO, MetaMethod.PROMP, MetaMethod.E_MAML)) {
+                Path file = CONFIGS.resolve(family + "-" + m.label() + ".yaml");
+                if (!Files.exists(file)) {
+                    assertThat(family + "/" + m.label()).isIn("ant-vel/promp", "ant-vel/e-maml");
+                    continue;
+                }
+                RunConfig c = RunConfig.load(file, List.of());
+                assertThat(c.experimentId()).isEqualTo(family + "-" + m.label());
+                assertThat(c.experiment()).as(file.toString())
+                        .isEqualTo(ContinuousExperimentConfig.paper(family, ContinuousAlgorithm.ALG1, 0).withMethod(m));
+                baselines++;
+            }
+        }
+        assertThat(baselines).isEqualTo(10);
+        assertThat(RunConfig.load(CONFIGS.resolve("halfcheetah-vel-short.yaml"), List.of()).experiment())
+                .isEqualTo(ContinuousExperimentConfig.paper("halfcheetah-vel", ContinuousAlgorithm.ALG1, 0).withIterations(30));
     }
 
     @Test
@@ -58,7 +78,7 @@ class ContinuousExperimentFileTest {
             }
         }
         assertThat(tabular).isGreaterThanOrEqualTo(5);
-        assertThat(continuous).isEqualTo(5);
+        assertThat(continuous).isEqualTo(16);
     }
 
     @Test

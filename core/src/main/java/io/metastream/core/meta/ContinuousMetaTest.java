@@ -117,7 +117,8 @@ public final class ContinuousMetaTest<T> {
                     if (k < steps) {
                         List<ContinuousTrajectory> episodes = collect.collect(env, theta, normalizer, seed, 0,
                                 config.preRollouts(), ContinuousRollouts.Mode.STOCHASTIC);
-                        ContinuousBatch batch = bomrl.estimate(episodes, normalizer);
+                        ContinuousBatch batch = maml == null ? bomrl.estimate(episodes, normalizer)
+                                : maml.estimate(episodes, normalizer);
                         theta = maml == null ? bomrl.adapt(theta, batch).theta() : maml.adapt(theta, batch).theta();
                     }
                 }

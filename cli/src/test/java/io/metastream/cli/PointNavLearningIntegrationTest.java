@@ -1,0 +1,50 @@
+package io.metastream.cli;
+
+import io.metastream.broker.EmbeddedKafkaBroker;
+import io.metastream.broker.SharedKafkaBroker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shipped CI-sized config {@code configs/pointnav-alg1.yaml} (15 meta-iterations of 8 tasks,
+ * 20 PRE + 100 POST rollouts) through {@code metastream run} on the real broker: after one adaptation
+ * on the 20 test goals the meta-trained prior is well above random initialisation (φ₀ adapted the same
+ * way, same normaliser), in both evaluation modes. Measured on seed 0 (this config): deterministic
+ * −6.30 vs −7.62, stochastic −6.89 vs −8.14 after one step; adaptation itself lifts BO-MRL from
+ * −8.37 / −9.70.
+ */
+@ExtendWith(SharedKafkaBroker.class)
+class PointNavLearningIntegrationTest {
+
+    @Test
+    void shippedPointNavConfigLearnsThroughThePipeline(EmbeddedKafkaBroker broker, @TempDir Path dir) throws Exception {
+        String id = SharedKafkaBroker.uniqueName("pointnav-learning");
+        Path out = dir.resolve("run");
+        assertThat(MetastreamCommand.execute("run", "--config", "../configs/pointnav-alg1.yaml", "--set",
+                "experiment-id=" + id, "--bootstrap-servers", broker.bootstrapServers(), "--out", out.toString())).isZero();
+
+        Map<String, Double> m = new HashMap<>();
+        List<String> rows = Files.readAllLines(out.resolve("meta-test.csv"));
+        for (String r : rows.subList(1, rows.size())) {
+            String[] f = r.split(",");
+            m.put(f[0] + "/" + f[1] + "/" + f[2], Double.parseDouble(f[3]));
+        }
+        for (String mode : List.of("deterministic", "stochastic")) {
+            double trained = m.get("bomrl/" + mode + "/1");
+            double random = m.get("random-init/" + mode + "/1");
+            assertThat(trained).as("%s return after one adaptation: BO-MRL vs random init", mode)
+                    .isGreaterThan(random + 1.0);
+            assertThat(trained).as("%s: adaptation lifts the meta-prior", mode)
+                    .isGreaterThan(m.get("bomrl/" + mode + "/0") + 1.5);
+        }
+    }
+}
