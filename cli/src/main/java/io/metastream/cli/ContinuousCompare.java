@@ -179,7 +179,8 @@ final class ContinuousCompare {
                             ContinuousResults.MODES.get(mode), k, mean[k], std[k], seeds));
                 }
                 String mode0 = ContinuousResults.MODES.get(mode);
-                plotted.add(new AdaptationCurve(base.family() + ", " + mode0, methodAlg, m, mean, std, seeds));
+                plotted.add(new AdaptationCurve(base.family() + ", " + mode0, methodAlg,
+                        m.startsWith("bomrl-") ? "bomrl" : m, mean, std, seeds));
                 List<String> cells = new ArrayList<>();
                 for (int k = 0; k < steps; k++) {
                     cells.add(String.format(Locale.ROOT, "%.1f ± %.1f", mean[k], std[k]));

@@ -28,7 +28,7 @@ public final class AdaptationPlot {
     /** Prefix of a paper reference series' name. */
     public static final String PAPER_PREFIX = "paper: ";
 
-    private static final Color[] BOMRL_COLORS = {SeriesLook.BLUE, SeriesLook.VERMILION, SeriesLook.PURPLE, SeriesLook.SKY};
+    private static final Color[] BOMRL_COLORS = {SeriesLook.BLUE, SeriesLook.VERMILION, SeriesLook.YELLOW};
 
     private AdaptationPlot() {
     }
@@ -42,7 +42,8 @@ public final class AdaptationPlot {
      * One chart per family, in order of first appearance.
      *
      * @param paper the authors' curves keyed {@code family/bomrl-algN}, {@code family/random-init},
-     *              {@code family/policy-gradient}; missing keys draw no reference line
+     *              {@code family/policy-gradient} or a continuous baseline {@code family/maml-trpo}
+     *              ({@code maml-vpg}, {@code promp}, {@code e-maml}); missing keys draw no reference line
      */
     public static List<XYChart> charts(List<AdaptationCurve> curves, Map<String, double[]> paper) {
         Png.headless();
@@ -100,6 +101,11 @@ public final class AdaptationPlot {
                         BOMRL_COLORS[b++ % BOMRL_COLORS.length]));
             }
         }
+        // the continuous meta-RL baselines (their alg is the file's, used only by random init)
+        baseline(sorted, "maml-vpg", "MAML-VPG", SeriesLook.GREY, paper, shown);
+        baseline(sorted, "maml-trpo", "MAML-TRPO", SeriesLook.PURPLE, paper, shown);
+        baseline(sorted, "promp", "ProMP", SeriesLook.SKY, paper, shown);
+        baseline(sorted, "e-maml", "E-MAML", SeriesLook.BLACK, paper, shown);
         baseline(sorted, "random-init", "random init (%s)", SeriesLook.GREEN, paper, shown);
         baseline(sorted, "policy-gradient", "policy gradient (%s)", SeriesLook.ORANGE, paper, shown);
         return shown;

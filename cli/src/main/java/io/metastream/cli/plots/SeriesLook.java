@@ -22,6 +22,8 @@ final class SeriesLook {
     static final Color PURPLE = new Color(204, 121, 167);
     static final Color SKY = new Color(86, 180, 233);
     static final Color GREY = new Color(110, 110, 110);
+    static final Color YELLOW = new Color(240, 228, 66);
+    static final Color BLACK = new Color(0, 0, 0);
 
     private static final Color TRANSPARENT = new Color(0, 0, 0, 0);
     private static final int BAND_ALPHA = 60;

@@ -99,6 +99,26 @@ class AdaptationPlotTest {
         assertThat(band1.getYData()[2] - bomrl1.getYData()[2]).isCloseTo(0.05, within(1e-9));
     }
 
+    /** Continuous compare: BO-MRL, the four meta-RL baselines and random init each get a line; the authors' where known. */
+    @Test
+    void continuousBaselinesAreDrawnWithTheAuthorsCurves() {
+        double[] zero = new double[4];
+        String f = "halfcheetah-vel, deterministic";
+        List<AdaptationCurve> curves = List.of(
+                new AdaptationCurve(f, "alg1", "bomrl", new double[]{-300, -250, -230, -220}, zero, 1),
+                new AdaptationCurve(f, "alg1", "maml-vpg", new double[]{-310, -290, -280, -270}, zero, 1),
+                new AdaptationCurve(f, "alg1", "maml-trpo", new double[]{-305, -260, -240, -230}, zero, 1),
+                new AdaptationCurve(f, "alg1", "promp", new double[]{-306, -280, -270, -260}, zero, 1),
+                new AdaptationCurve(f, "alg1", "e-maml", new double[]{-307, -285, -275, -265}, zero, 1),
+                new AdaptationCurve(f, "alg1", "random-init", new double[]{-320, -300, -290, -280}, zero, 1));
+        double[] mamlTrpo = {-129.5, -78.6, -66.6, -60.8};
+        XYChart chart = AdaptationPlot.charts(curves, Map.of(f + "/maml-trpo", mamlTrpo)).get(0);
+        assertThat(chart.getSeriesMap().keySet()).containsExactlyInAnyOrder("BO-MRL Alg(1)", "MAML-VPG", "MAML-TRPO",
+                "ProMP", "E-MAML", "random init (Alg(1))", AdaptationPlot.PAPER_PREFIX + "MAML-TRPO");
+        assertThat(chart.getSeriesMap().get("ProMP").getYData()).containsExactly(-306.0, -280.0, -270.0, -260.0);
+        assertThat(chart.getSeriesMap().get(AdaptationPlot.PAPER_PREFIX + "MAML-TRPO").getYData()).containsExactly(mamlTrpo);
+    }
+
     @Test
     void paperValuesAreDashedLinesOnlyWhereKnown(@TempDir Path dir) throws IOException {
         List<XYChart> charts = AdaptationPlot.charts(AdaptationCurve.readCsv(frozenLakeFixture(dir), null, null), PAPER);
