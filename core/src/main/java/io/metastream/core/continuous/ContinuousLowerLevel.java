@@ -149,8 +149,19 @@ public final class ContinuousLowerLevel {
 
     /** θ* = Alg(π_φ, λ, τ) on the batch; see the class comment for the early-stop rule. */
     public Solution solve(double[] phi, ContinuousBatch batch) {
-        check(phi, phi, batch);
-        kernel.anchor(phi, phi, batch);
+        return solve(phi, phi, batch);
+    }
+
+    /**
+     * The same solve from θ = {@code phiProximity} with D anchored at {@code phiProximity} but the ratio's
+     * denominators π_{phiBehaviour}(a_i|s_i) of another policy: the data-frozen adaptation map
+     * φ ↦ θ*(φ) whose derivative the hypergradient estimates (the authors hold the data and the
+     * denominators fixed). {@code solve(φ, batch)} is {@code solve(φ, φ, batch)}.
+     */
+    public Solution solve(double[] phiProximity, double[] phiBehaviour, ContinuousBatch batch) {
+        check(phiProximity, phiBehaviour, batch);
+        kernel.anchor(phiProximity, phiBehaviour, batch);
+        double[] phi = phiProximity;
         int d = phi.length;
         double[] theta = phi.clone();
         double[] previous = new double[d];
