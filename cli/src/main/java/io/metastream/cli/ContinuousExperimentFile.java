@@ -24,24 +24,27 @@ import java.util.stream.Collectors;
  * and algorithm ({@link ContinuousExperimentConfig#paper}, or {@link ContinuousExperimentConfig#pointNav}
  * for {@code pointnav}). The keys are the {@link ContinuousExperimentConfig} components in kebab-case
  * ({@code hidden} as {@code 128,128}, {@code method} as its label such as {@code maml-trpo}, default
- * {@code bomrl}), plus experiment-id, alg, seed, max-staleness, workers and partitions.
+ * {@code bomrl}), plus experiment-id, alg, seed, max-staleness, workers, partitions and validate-every.
  *
  * @param experimentId the experiment id (topic prefix)
  * @param experiment   the validated continuous experiment
  * @param maxStaleness 0 = synchronous (the paper), k = asynchronous with k rounds in flight
  * @param workers      rollout workers started by {@code run}
  * @param partitions   partitions of each topic created by {@code topics}/{@code run}
+ * @param validateEvery 0 = off; k = after training, {@code run}/{@code trainer} score every k-th meta-prior
+ *                      version (and the last) on the family's validation goals and meta-test the best one
+ *                      (EXPERIMENTS.md: keep the best meta-prior). Not part of the experiment (not canonical)
  */
 public record ContinuousExperimentFile(String experimentId, ContinuousExperimentConfig experiment, int maxStaleness,
-                                       int workers, int partitions) implements RunConfig {
+                                       int workers, int partitions, int validateEvery) implements RunConfig {
 
-    /** Every key a continuous config file may hold, in {@link #canonicalText()} order (workers last: not canonical). */
+    /** Every key a continuous config file may hold, in {@link #canonicalText()} order (workers and validate-every last: not canonical). */
     public static final Set<String> KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of("experiment-id",
             "family", "alg", "method", "seed", "hidden", "init-log-std", "output-scale", "lambda", "inner-steps",
             "inner-learning-rate", "inner-max-kl", "pre-rollouts", "post-rollouts", "tasks-per-iteration", "gamma",
             "horizon", "continuation", "cg-iterations", "cg-damping", "meta-max-kl", "iterations", "test-steps",
             "eval-episodes", "fisher-states", "normalize-observations", "inner-step-size", "meta-learning-rate",
-            "promp-steps", "promp-clip", "promp-kl-weight", "max-staleness", "partitions", "workers")));
+            "promp-steps", "promp-clip", "promp-kl-weight", "max-staleness", "partitions", "workers", "validate-every")));
 
     /** Parses config text, then applies {@code key=value} overrides; errors name {@code where}. */
     public static ContinuousExperimentFile parse(String text, String where, List<String> overrides) {
@@ -49,7 +52,8 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
     }
 
     /**
-     * The canonical config text: every key but {@code workers} (how many workers run does not change
+     * The canonical config text: every key but {@code workers} and {@code validate-every} (how many workers run, and
+     * how the result is evaluated, do not change
      * the experiment), in {@link #KEYS} order, with values that parse back to an equal config (doubles
      * in {@link Double#toString} form, which reads back bit for bit). The trainer records it in the manifest.
      */
@@ -95,7 +99,7 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
 
     @Override
     public ContinuousExperimentFile withExperimentId(String id) {
-        return new ContinuousExperimentFile(id, experiment, maxStaleness, workers, partitions);
+        return new ContinuousExperimentFile(id, experiment, maxStaleness, workers, partitions, validateEvery);
     }
 
     /** The experiment's task family; a MuJoCo family without the MuJoCo library is a one-line error saying how to install it. */
@@ -165,11 +169,14 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
             int maxStaleness = integer(v, "max-staleness", 0);
             int workers = integer(v, "workers", 2);
             int partitions = integer(v, "partitions", 3);
-            if (maxStaleness < 0 || workers < 1 || partitions < 1) {
+            int validateEvery = integer(v, "validate-every", 0);
+            if (maxStaleness < 0 || workers < 1 || partitions < 1 || validateEvery < 0) {
                 throw new IllegalArgumentException(maxStaleness < 0 ? "max-staleness must be >= 0"
-                        : workers < 1 ? "workers must be >= 1" : "partitions must be >= 1");
+                        : workers < 1 ? "workers must be >= 1" : partitions < 1 ? "partitions must be >= 1"
+                        : "validate-every must be >= 0 (0 = off), got " + validateEvery);
             }
-            return new ContinuousExperimentFile(v.string("experiment-id", null), exp, maxStaleness, workers, partitions);
+            return new ContinuousExperimentFile(v.string("experiment-id", null), exp, maxStaleness, workers, partitions,
+                    validateEvery);
         } catch (IllegalArgumentException e) {
             throw e.getMessage().startsWith(where) ? e : new IllegalArgumentException(where + ": " + e.getMessage());
         }

@@ -9,6 +9,7 @@ import io.metastream.core.meta.ContinuousExperimentConfig;
 import io.metastream.core.meta.ContinuousMetaTest;
 import io.metastream.core.meta.MetaMethod;
 import io.metastream.core.task.ContinuousTaskFamily;
+import io.metastream.schemas.PolicyParams;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.function.Supplier;
 
 /**
  * The meta-test of a continuous run, in-process (EXPERIMENTS.md §MuJoCo: it does not run through the
@@ -38,12 +41,21 @@ final class ContinuousResults {
     private ContinuousResults() {
     }
 
-    /** Runs the meta-test of {@code phi} (normaliser from {@code moments}) and writes the run directory's result files. */
-    static void write(ContinuousExperimentFile cf, double[] phi, RunningMoments moments, Path dir, PrintStream out)
-            throws IOException {
+    /**
+     * Runs the meta-test of {@code phi} (normaliser from {@code moments}) and writes the run directory's
+     * result files. With {@code validate-every: k} it first scores every k-th meta-prior version of the log
+     * (and the last) on the validation goals ({@link #validate}) and meta-tests the best one instead.
+     */
+    static void write(ContinuousExperimentFile cf, double[] phi, RunningMoments moments, Path dir, PrintStream out,
+                      Supplier<SortedMap<Long, PolicyParams>> priors) throws IOException {
         ContinuousExperimentConfig exp = cf.experiment();
         String alg = exp.algorithm().name().toLowerCase(Locale.ROOT);
         ContinuousTaskFamily<?> family = cf.family();
+        if (cf.validateEvery() > 0) {
+            Best best = validate(cf, family, priors.get(), dir, out);
+            phi = best.phi();
+            moments = best.moments();
+        }
         Map<String, double[][]> curves = metaTest(exp, family, phi, moments, out);
         StringBuilder csv = new StringBuilder("method,mode,step,mean\n");
         List<AdaptationCurve> plotted = new ArrayList<>();
@@ -81,6 +93,62 @@ final class ContinuousResults {
         Path adaptationPng = AdaptationPlot.write(plotted, paper, dir.resolve("adaptation.png"));
         out.printf("Wrote %s, %s, %s, %s, %s%n", dir.resolve("manifest.txt"), dir.resolve("progress.csv"), metaTest,
                 progressPng, adaptationPng);
+    }
+
+    /** The meta-prior chosen by validation: its version, parameters and normaliser moments. */
+    record Best(long version, double[] phi, RunningMoments moments) {
+    }
+
+    /**
+     * EXPERIMENTS.md's model selection: versions 0, k, 2k, … and the last are each adapted once
+     * (the method's own step, {@code pre-rollouts} rollouts) on every validation goal of the family and
+     * scored by the mean stochastic return after that step; the best (earliest on ties) wins. Each version
+     * is evaluated with the normaliser it carries. Writes {@code validation.csv}
+     * (version,deterministic,stochastic: returns after one adaptation step, means over the goals).
+     */
+    static <T> Best validate(ContinuousExperimentFile cf, ContinuousTaskFamily<T> family, SortedMap<Long, PolicyParams> priors,
+                             Path dir, PrintStream out) throws IOException {
+        ContinuousExperimentConfig exp = cf.experiment().withTestSteps(1);
+        int every = cf.validateEvery();
+        long last = priors.isEmpty() ? -1 : priors.lastKey();
+        List<T> goals = family.validationTasks();
+        out.printf(Locale.ROOT, "validation: meta-prior versions 0, %d, %d, ... and the last (of %d in the log) on %d validation"
+                + " goals, one adaptation step each ...%n", every, 2 * every, priors.size(), goals.size());
+        ContinuousMetaTest<T> test = new ContinuousMetaTest<>(exp, family);
+        ContinuousBoMrl bomrl = new ContinuousBoMrl(exp, family.obsDim(), family.actDim());
+        StringBuilder csv = new StringBuilder("version,deterministic,stochastic\n");
+        Best best = null;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (Map.Entry<Long, PolicyParams> e : priors.entrySet()) {
+            long v = e.getKey();
+            if (v % every != 0 && v != last) {
+                continue;
+            }
+            PolicyParams p = e.getValue();
+            double[] params = p.getParams().stream().mapToDouble(Double::doubleValue).toArray();
+            RunningMoments m = p.getObservationCount() == 0 ? RunningMoments.empty(family.obsDim())
+                    : new RunningMoments(p.getObservationCount(), doubles(p.getObservationMean()), doubles(p.getObservationM2()));
+            ContinuousMetaTest.Returns r = test.evaluate(exp.method(), params, bomrl.normalizer(m), goals);
+            double det = r.meanDeterministic()[1];
+            double sto = r.meanStochastic()[1];
+            csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f%n", v, det, sto));
+            out.printf(Locale.ROOT, "validation meta-prior v%d: after one adaptation deterministic %.3f, stochastic %.3f%n", v, det, sto);
+            if (sto > bestScore) {
+                bestScore = sto;
+                best = new Best(v, params, m);
+            }
+        }
+        if (best == null) {
+            throw new IllegalStateException("no meta-prior version of " + cf.experimentId() + " in the log to validate");
+        }
+        Files.writeString(dir.resolve("validation.csv"), csv.toString());
+        out.printf(Locale.ROOT, "best on validation: meta-prior v%d (stochastic %.3f); the meta-test below uses it%n",
+                best.version(), bestScore);
+        return best;
+    }
+
+    private static double[] doubles(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** The paper's series of this experiment's method: bomrl-algN or the baseline's label. */

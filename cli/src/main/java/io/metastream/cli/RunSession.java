@@ -15,6 +15,7 @@ import io.metastream.producers.RolloutWorker;
 import io.metastream.producers.WorkerConfig;
 import io.metastream.streams.AdapterApp;
 import io.metastream.streams.AdapterConfig;
+import io.metastream.trainer.ExperimentLog;
 import io.metastream.trainer.ExperimentTopics;
 import io.metastream.trainer.StreamingTrainer;
 import io.metastream.trainer.TrainerConfig;
@@ -141,7 +142,8 @@ final class RunSession {
         }
         Files.writeString(dir.resolve("manifest.txt"), Report.manifestText(bootstrap, clientProps, ef.experimentId()));
         if (ef instanceof ContinuousExperimentFile c) {
-            ContinuousResults.write(c, phi, moments, dir, out);
+            ContinuousResults.write(c, phi, moments, dir, out,
+                    () -> ExperimentLog.read(bootstrap, clientProps, ef.experimentId()).priors());
         } else {
             writeResults((ExperimentFile) ef, phi, pipelineEval, dir, out);
         }

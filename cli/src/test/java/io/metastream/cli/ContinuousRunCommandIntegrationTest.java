@@ -2,6 +2,7 @@ package io.metastream.cli;
 
 import io.metastream.broker.EmbeddedKafkaBroker;
 import io.metastream.broker.SharedKafkaBroker;
+import io.metastream.core.estimate.RunningMoments;
 import io.metastream.core.meta.ContinuousExperimentConfig;
 import io.metastream.core.meta.ContinuousMetaTest;
 import io.metastream.core.meta.ContinuousMetaTrainer;
@@ -71,6 +72,54 @@ class ContinuousRunCommandIntegrationTest {
                 broker.bootstrapServers(), "--out", dir.resolve("report").toString()))
                 .startsWith("metastream: 'report' supports only tabular (Frozen Lake) experiments; " + id + " is continuous")
                 .doesNotContain("\n");
+    }
+
+    /**
+     * {@code validate-every: 1}: every meta-prior version of the log is scored on the validation goals
+     * ({@code validation.csv}), and the meta-test is that of the best one (max stochastic return after one
+     * adaptation, earliest on ties), with the normaliser its record carries.
+     */
+    @Test
+    void validationPicksTheBestMetaPriorAndTheMetaTestUsesIt(EmbeddedKafkaBroker broker, @TempDir Path dir) throws Exception {
+        String id = SharedKafkaBroker.uniqueName("pointnav-validate");
+        Path config = dir.resolve("pointnav-validate.yaml");
+        Files.writeString(config, String.join("\n", "experiment-id: " + id, "family: pointnav", "alg: 1", "seed: 5",
+                "hidden: 8", "inner-steps: 20", "pre-rollouts: 6", "post-rollouts: 10", "tasks-per-iteration: 3",
+                "horizon: 10", "continuation: 5", "iterations: 3", "test-steps: 1", "eval-episodes: 2", "fisher-states: 40",
+                "validate-every: 1", ""));
+        ContinuousExperimentFile cf = (ContinuousExperimentFile) RunConfig.load(config, List.of());
+        assertThat(cf.canonicalText()).doesNotContain("validate-every");
+        Path out = dir.resolve("run");
+        assertThat(MetastreamCommand.execute("run", "--config", config.toString(), "--bootstrap-servers",
+                broker.bootstrapServers(), "--out", out.toString())).isZero();
+
+        ExperimentLog log = ExperimentLog.read(broker.bootstrapServers(), Map.of(), id);
+        List<String> validation = Files.readAllLines(out.resolve("validation.csv"));
+        assertThat(validation.get(0)).isEqualTo("version,deterministic,stochastic");
+        assertThat(validation).hasSize(1 + log.priors().size());
+        long best = -1;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (String row : validation.subList(1, validation.size())) {
+            String[] f = row.split(",");
+            if (Double.parseDouble(f[2]) > bestScore) {
+                bestScore = Double.parseDouble(f[2]);
+                best = Long.parseLong(f[0]);
+            }
+        }
+        var record = log.priors().get(best);
+        RunningMoments moments = record.getObservationCount() == 0 ? RunningMoments.empty(2)
+                : new RunningMoments(record.getObservationCount(),
+                record.getObservationMean().stream().mapToDouble(Double::doubleValue).toArray(),
+                record.getObservationM2().stream().mapToDouble(Double::doubleValue).toArray());
+        ContinuousExperimentConfig exp = cf.experiment();
+        var normalizer = new io.metastream.core.meta.ContinuousBoMrl(exp, 2, 2).normalizer(moments);
+        ContinuousMetaTest.Returns r = new ContinuousMetaTest<>(exp, new PointNavigationFamily())
+                .evaluate(log.priorParams(best), normalizer, new PointNavigationFamily().testTasks());
+        List<String> expected = new ArrayList<>();
+        addRows(expected, "bomrl", "deterministic", r.meanDeterministic());
+        addRows(expected, "bomrl", "stochastic", r.meanStochastic());
+        assertThat(Files.readAllLines(out.resolve("meta-test.csv")).subList(1, 1 + expected.size()))
+                .as("meta-test of the best version v%d", best).containsExactlyElementsOf(expected);
     }
 
     private static void addRows(List<String> rows, String method, String mode, double[] curve) {
