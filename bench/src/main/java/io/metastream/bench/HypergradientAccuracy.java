@@ -10,6 +10,7 @@ import io.metastream.core.continuous.LowerLevelConfig;
 import io.metastream.core.continuous.PolicyGradient;
 import io.metastream.core.estimate.MonteCarloAdvantages;
 import io.metastream.core.estimate.ObservationNormalizer;
+import io.metastream.core.linalg.Dense;
 import io.metastream.core.random.Seeds;
 import io.metastream.mujoco.task.LocomotionEnv;
 import io.metastream.mujoco.task.VelocityTask;
@@ -171,14 +172,10 @@ public final class HypergradientAccuracy {
     }
 
     private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
+        return Dense.dot(a, b);
     }
 
     private static double norm(double[] v) {
-        return Math.sqrt(dot(v, v));
+        return Dense.norm(v);
     }
 }

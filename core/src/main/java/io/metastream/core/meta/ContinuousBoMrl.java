@@ -38,7 +38,7 @@ import java.util.List;
  *
  * Not thread-safe (workspaces): one instance per thread.
  */
-public final class ContinuousBoMrl {
+public final class ContinuousBoMrl implements ContinuousMethod {
 
     /**
      * One task's contribution to the meta-update, plain values that fit a record.
@@ -125,6 +125,30 @@ public final class ContinuousBoMrl {
                 ContinuousRollouts.meanUndiscountedReturn(preEpisodes), ContinuousRollouts.meanUndiscountedReturn(postEpisodes),
                 RunningMoments.ofTrajectories(preEpisodes, pre.obsDim()), m, evenlySpacedRows(pre.obs(), pre.n(),
                         pre.obsDim(), m));
+    }
+
+    @Override
+    public MetaMethod method() {
+        return MetaMethod.BOMRL;
+    }
+
+    /** {@link #metaUpdate(double[], List)}: BO-MRL's meta-step needs no batches. */
+    @Override
+    public MetaUpdate metaUpdate(double[] phi, List<TaskResult> results, List<ProMpObjective.Task> batches) {
+        return metaUpdate(phi, results);
+    }
+
+    /** BO-MRL's TRPO meta-step carries no state from one round to the next. */
+    @Override
+    public double[] optimizerState() {
+        return new double[0];
+    }
+
+    @Override
+    public void restoreOptimizer(double[] state) {
+        if (state.length != 0) {
+            throw new IllegalArgumentException("BO-MRL's TRPO meta-step has no state, got " + state.length + " values");
+        }
     }
 
     /** One TRPO step from φ on the meta-loss surrogate of the tasks' results (slot order). */

@@ -53,7 +53,7 @@ import java.util.List;
  *
  * <p>Not thread-safe (workspaces): one instance per thread.
  */
-public final class ContinuousMaml {
+public final class ContinuousMaml implements ContinuousMethod {
 
     private final ContinuousExperimentConfig config;
     private final MetaMethod method;
@@ -180,6 +180,33 @@ public final class ContinuousMaml {
             }
         }
         return out;
+    }
+
+    /** ProMP's {@link #proMpUpdate} on the slot's batches, else {@link #metaUpdate(double[], List)}. */
+    @Override
+    public ContinuousBoMrl.MetaUpdate metaUpdate(double[] phi, List<ContinuousBoMrl.TaskResult> results,
+                                                 List<ProMpObjective.Task> batches) {
+        return method == MetaMethod.PROMP ? proMpUpdate(phi, results, batches) : metaUpdate(phi, results);
+    }
+
+    /** Adam's state for MAML-VPG and ProMP (their outer optimiser); empty for the TRPO methods. */
+    @Override
+    public double[] optimizerState() {
+        return usesAdam() ? adam.state() : new double[0];
+    }
+
+    @Override
+    public void restoreOptimizer(double[] state) {
+        if (usesAdam()) {
+            adam.restore(state);
+        } else if (state.length != 0) {
+            throw new IllegalArgumentException(method.label() + "'s TRPO meta-step has no state, got " + state.length
+                    + " values");
+        }
+    }
+
+    private boolean usesAdam() {
+        return method == MetaMethod.MAML_VPG || method == MetaMethod.PROMP;
     }
 
     /** The outer step of MAML-VPG, MAML-TRPO or E-MAML from φ on the tasks' results (slot order). */

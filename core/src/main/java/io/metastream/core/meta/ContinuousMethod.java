@@ -21,8 +21,8 @@ public interface ContinuousMethod {
 
     /** The method of {@code config.method()} for a family of the given dimensions. */
     static ContinuousMethod of(ContinuousExperimentConfig config, int obsDim, int actDim) {
-        return config.method() == MetaMethod.BOMRL ? new BoMrl(new ContinuousBoMrl(config, obsDim, actDim))
-                : new Maml(new ContinuousMaml(config, obsDim, actDim));
+        return config.method() == MetaMethod.BOMRL ? new ContinuousBoMrl(config, obsDim, actDim)
+                : new ContinuousMaml(config, obsDim, actDim);
     }
 
     MetaMethod method();
@@ -59,106 +59,4 @@ public interface ContinuousMethod {
 
     /** Restores {@link #optimizerState()}; throws if the state is not this method's. */
     void restoreOptimizer(double[] state);
-
-    /** BO-MRL: Alg on PRE, the implicit hypergradient, one TRPO step (stateless outer step). */
-    record BoMrl(ContinuousBoMrl bomrl) implements ContinuousMethod {
-        public MetaMethod method() {
-            return MetaMethod.BOMRL;
-        }
-
-        public double[] initialPhi() {
-            return bomrl.initialPhi();
-        }
-
-        public ContinuousRollouts trainingRollouts() {
-            return bomrl.trainingRollouts();
-        }
-
-        public ObservationNormalizer normalizer(RunningMoments moments) {
-            return bomrl.normalizer(moments);
-        }
-
-        public ContinuousBatch estimate(List<ContinuousTrajectory> episodes, ObservationNormalizer normalizer) {
-            return bomrl.estimate(episodes, normalizer);
-        }
-
-        public ContinuousLowerLevel.Solution adapt(double[] phi, ContinuousBatch pre) {
-            return bomrl.adapt(phi, pre);
-        }
-
-        public ContinuousBoMrl.TaskResult taskResult(double[] phi, double[] theta, List<ContinuousTrajectory> pre,
-                                                     List<ContinuousTrajectory> post, ObservationNormalizer normalizer) {
-            return bomrl.taskResult(phi, theta, pre, post, normalizer);
-        }
-
-        public ContinuousBoMrl.MetaUpdate metaUpdate(double[] phi, List<ContinuousBoMrl.TaskResult> results,
-                                                     List<ProMpObjective.Task> batches) {
-            return bomrl.metaUpdate(phi, results);
-        }
-
-        public double[] optimizerState() {
-            return new double[0];
-        }
-
-        public void restoreOptimizer(double[] state) {
-            if (state.length != 0) {
-                throw new IllegalArgumentException("BO-MRL's TRPO meta-step has no state, got " + state.length + " values");
-            }
-        }
-    }
-
-    /** A MAML-family baseline: one inner PG step, its meta-gradient, its outer step. */
-    record Maml(ContinuousMaml maml) implements ContinuousMethod {
-        public MetaMethod method() {
-            return maml.method();
-        }
-
-        public double[] initialPhi() {
-            return maml.initialPhi();
-        }
-
-        public ContinuousRollouts trainingRollouts() {
-            return maml.trainingRollouts();
-        }
-
-        public ObservationNormalizer normalizer(RunningMoments moments) {
-            return maml.normalizer(moments);
-        }
-
-        public ContinuousBatch estimate(List<ContinuousTrajectory> episodes, ObservationNormalizer normalizer) {
-            return maml.estimate(episodes, normalizer);
-        }
-
-        public ContinuousLowerLevel.Solution adapt(double[] phi, ContinuousBatch pre) {
-            return maml.adapt(phi, pre);
-        }
-
-        public ContinuousBoMrl.TaskResult taskResult(double[] phi, double[] theta, List<ContinuousTrajectory> pre,
-                                                     List<ContinuousTrajectory> post, ObservationNormalizer normalizer) {
-            return maml.taskResult(phi, theta, pre, post, normalizer);
-        }
-
-        public ContinuousBoMrl.MetaUpdate metaUpdate(double[] phi, List<ContinuousBoMrl.TaskResult> results,
-                                                     List<ProMpObjective.Task> batches) {
-            return maml.method() == MetaMethod.PROMP ? maml.proMpUpdate(phi, results, batches)
-                    : maml.metaUpdate(phi, results);
-        }
-
-        public double[] optimizerState() {
-            return usesAdam() ? maml.optimizer().state() : new double[0];
-        }
-
-        public void restoreOptimizer(double[] state) {
-            if (usesAdam()) {
-                maml.optimizer().restore(state);
-            } else if (state.length != 0) {
-                throw new IllegalArgumentException(maml.method().label() + "'s TRPO meta-step has no state, got "
-                        + state.length + " values");
-            }
-        }
-
-        private boolean usesAdam() {
-            return maml.method() == MetaMethod.MAML_VPG || maml.method() == MetaMethod.PROMP;
-        }
-    }
 }
