@@ -1,6 +1,7 @@
 package io.metastream.cli;
 
 import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,6 +53,11 @@ public final class MetastreamCommand implements Runnable {
             if (t instanceof AuthenticationException) {   // SASL (e.g. wrong password) or TLS handshake
                 return "the Kafka cluster refused authentication: " + oneLine(t)
                         + " (check security.protocol, sasl.mechanism, sasl.jaas.config and ssl.* in --client-config)";
+            }
+            if (t instanceof AuthorizationException) {   // ACLs: topic, group, transactional id or cluster
+                return "the Kafka cluster denied an operation to this principal: " + oneLine(t) + " (the roles need"
+                        + " Read/Write/Describe on the topics <experiment>.*, Read on the consumer groups <experiment>-*,"
+                        + " Write/Describe on the transactional ids <experiment>-*, and Create on the cluster to create topics)";
             }
             if (t instanceof TimeoutException) {
                 return "the Kafka cluster did not answer in time: " + oneLine(t) + " (check --bootstrap-servers, and that"
