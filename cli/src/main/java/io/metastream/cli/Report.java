@@ -6,6 +6,7 @@ import io.metastream.core.task.FrozenLakeMap;
 import io.metastream.schemas.ExperimentManifest;
 import io.metastream.schemas.MetastreamSerdes;
 import io.metastream.schemas.MetricsRecord;
+import io.metastream.schemas.TaskIds;
 import io.metastream.schemas.Topics;
 import io.metastream.trainer.ExperimentLog;
 import io.metastream.trainer.TopicReader;
@@ -90,7 +91,7 @@ final class Report {
         int steps = ef.experiment().testSteps();
         double[][] out = new double[tasks.size()][steps + 1];
         boolean[][] seen = new boolean[tasks.size()][steps + 1];
-        String prefix = "eval-v" + version + "-t";
+        String prefix = TaskIds.metaTestPrefix(version);
         for (MetricsRecord m : evals) {
             String taskId = m.getTags().get("taskId");
             if (taskId == null || !taskId.startsWith(prefix) || m.getRound() < 1 || m.getRound() > steps) {

@@ -6,9 +6,9 @@ import io.metastream.core.meta.TabularExperimentConfig;
 import io.metastream.core.task.FrozenLakeFamily;
 import io.metastream.core.task.FrozenLakeMap;
 import io.metastream.schemas.Phase;
+import io.metastream.schemas.TaskIds;
 import io.metastream.schemas.RolloutAssignment;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -37,8 +37,6 @@ import java.util.regex.Pattern;
 final class AssignmentCheck {
 
   private static final Pattern CHARSET = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final Pattern TRAINING = Pattern.compile("r(\\d{4,9})-s(\\d{2,9})");
-  private static final Pattern META_TEST = Pattern.compile("eval-v(\\d{1,18})-t(\\d{2,9})");
 
   private final String experimentId;
   private final MetaExperiment experiment;
@@ -65,28 +63,25 @@ final class AssignmentCheck {
       return Optional.of("episode range start " + a.getEpisodeStart() + " count " + a.getEpisodeCount()
           + " (expected both >= 0)");
     }
-    Optional<String> form = id.length() > 1 && id.charAt(0) == 'r' && Character.isDigit(id.charAt(1))
+    Optional<String> form = TaskIds.looksLikeTraining(id)
         ? trainingTask(id, a) : id.startsWith("eval-") ? metaTestTask(id, a) : Optional.empty();
     return form.or(() -> experiment == null ? Optional.empty() : inRun(a));
   }
 
   private static Optional<String> trainingTask(String id, RolloutAssignment a) {
-    Matcher m = TRAINING.matcher(id);
-    if (!m.matches() || !id.equals(String.format("r%04d-s%02d", Integer.parseInt(m.group(1)),
-        Integer.parseInt(m.group(2))))) {
-      return Optional.of("malformed task id '" + id + "': expected the trainer's form r<round:4 digits>-s<slot:2 digits>");
+    Optional<TaskIds.Training> t = TaskIds.parseTraining(id);
+    if (t.isEmpty()) {
+      return Optional.of("malformed task id '" + id + "': expected the trainer's form " + TaskIds.TRAINING_FORM);
     }
-    if (a.getPhase() == Phase.EVAL || Integer.parseInt(m.group(1)) != a.getRound()) {
+    if (a.getPhase() == Phase.EVAL || t.get().round() != a.getRound()) {
       return Optional.of("task '" + id + "' does not fit phase " + a.getPhase() + " round " + a.getRound());
     }
     return Optional.empty();
   }
 
   private static Optional<String> metaTestTask(String id, RolloutAssignment a) {
-    Matcher m = META_TEST.matcher(id);
-    if (!m.matches() || !id.equals("eval-v" + Long.parseLong(m.group(1)) + "-t"
-        + String.format("%02d", Integer.parseInt(m.group(2))))) {
-      return Optional.of("malformed task id '" + id + "': expected the trainer's form eval-v<version>-t<index:2 digits>");
+    if (TaskIds.parseMetaTest(id).isEmpty()) {
+      return Optional.of("malformed task id '" + id + "': expected the trainer's form " + TaskIds.META_TEST_FORM);
     }
     return a.getPhase() == Phase.EVAL ? Optional.empty()
         : Optional.of("meta-test task '" + id + "' with phase " + a.getPhase());
@@ -103,17 +98,17 @@ final class AssignmentCheck {
       if (a.getRound() < 0 || a.getRound() > experiment.testSteps()) {
         return Optional.of("EVAL step " + a.getRound() + " outside [0, " + experiment.testSteps() + "]");
       }
-      Matcher m = META_TEST.matcher(id);
-      if (m.matches() && (Long.parseLong(m.group(1)) > experiment.iterations() || a.getRound() < 1
-          || Integer.parseInt(m.group(2)) >= FrozenLakeFamily.byName(experiment.family()).testTasks().size())) {
+      Optional<TaskIds.MetaTest> t = TaskIds.parseMetaTest(id);
+      if (t.isPresent() && (t.get().version() > experiment.iterations() || a.getRound() < 1
+          || t.get().index() >= FrozenLakeFamily.byName(experiment.family()).testTasks().size())) {
         return Optional.of("meta-test task '" + id + "' step " + a.getRound() + " can never be assigned");
       }
     } else {
       if (a.getRound() < 0 || a.getRound() >= experiment.iterations()) {
         return Optional.of("round " + a.getRound() + " outside the run [0, " + experiment.iterations() + ")");
       }
-      Matcher m = TRAINING.matcher(id);
-      if (m.matches() && Integer.parseInt(m.group(2)) >= experiment.tasksPerIteration()) {
+      Optional<TaskIds.Training> t = TaskIds.parseTraining(id);
+      if (t.isPresent() && t.get().slot() >= experiment.tasksPerIteration()) {
         return Optional.of("task '" + id + "' can never be assigned: slot beyond " + experiment.tasksPerIteration());
       }
     }

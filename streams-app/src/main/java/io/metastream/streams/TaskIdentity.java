@@ -2,9 +2,9 @@ package io.metastream.streams;
 
 import io.metastream.core.task.FrozenLakeFamily;
 import io.metastream.schemas.Phase;
+import io.metastream.schemas.TaskIds;
 
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -33,8 +33,6 @@ final class TaskIdentity {
 
     static final int MAX_LENGTH = 64;
     private static final Pattern CHARSET = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_LENGTH + "}");
-    private static final Pattern TRAINING = Pattern.compile("r(\\d{4,9})-s(\\d{2,9})");
-    private static final Pattern META_TEST = Pattern.compile("eval-v(\\d{1,18})-t(\\d{2,9})");
 
     private final String experimentId;
     private final int iterations;
@@ -61,7 +59,7 @@ final class TaskIdentity {
             return Optional.of("malformed task id '" + printable(taskId) + "': expected 1 to " + MAX_LENGTH
                     + " characters of [A-Za-z0-9._-]");
         }
-        if (taskId.length() > 1 && taskId.charAt(0) == 'r' && Character.isDigit(taskId.charAt(1))) {
+        if (TaskIds.looksLikeTraining(taskId)) {
             return trainingTask(taskId, round, phase);
         }
         if (taskId.startsWith("eval-")) {
@@ -76,13 +74,12 @@ final class TaskIdentity {
     }
 
     private Optional<String> trainingTask(String taskId, int round, Phase phase) {
-        Matcher m = TRAINING.matcher(taskId);
-        if (!m.matches() || !taskId.equals(String.format("r%04d-s%02d", Integer.parseInt(m.group(1)),
-                Integer.parseInt(m.group(2))))) {
-            return Optional.of("malformed task id '" + taskId + "': expected the trainer's form r<round:4 digits>-s<slot:2 digits>");
+        Optional<TaskIds.Training> t = TaskIds.parseTraining(taskId);
+        if (t.isEmpty()) {
+            return Optional.of("malformed task id '" + taskId + "': expected the trainer's form " + TaskIds.TRAINING_FORM);
         }
-        int idRound = Integer.parseInt(m.group(1));
-        int slot = Integer.parseInt(m.group(2));
+        int idRound = t.get().round();
+        int slot = t.get().slot();
         if (phase == Phase.EVAL) {
             return Optional.of("training task '" + taskId + "' with phase EVAL (meta-test tasks are eval-v<version>-t<index>)");
         }
@@ -101,13 +98,12 @@ final class TaskIdentity {
     }
 
     private Optional<String> metaTestTask(String taskId, int step, Phase phase) {
-        Matcher m = META_TEST.matcher(taskId);
-        if (!m.matches() || !taskId.equals("eval-v" + Long.parseLong(m.group(1)) + "-t"
-                + String.format("%02d", Integer.parseInt(m.group(2))))) {
-            return Optional.of("malformed task id '" + taskId + "': expected the trainer's form eval-v<version>-t<index:2 digits>");
+        Optional<TaskIds.MetaTest> t = TaskIds.parseMetaTest(taskId);
+        if (t.isEmpty()) {
+            return Optional.of("malformed task id '" + taskId + "': expected the trainer's form " + TaskIds.META_TEST_FORM);
         }
-        long version = Long.parseLong(m.group(1));
-        int index = Integer.parseInt(m.group(2));
+        long version = t.get().version();
+        int index = t.get().index();
         if (phase != Phase.EVAL) {
             return Optional.of("meta-test task '" + taskId + "' with phase " + phase + ", expected EVAL");
         }

@@ -19,6 +19,7 @@ import io.metastream.schemas.PolicyKind;
 import io.metastream.schemas.PolicyParams;
 import io.metastream.schemas.RolloutAssignment;
 import io.metastream.schemas.TaskMetaGradient;
+import io.metastream.schemas.TaskIds;
 import io.metastream.schemas.Topics;
 import io.metastream.schemas.TrainerDecision;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -118,13 +119,13 @@ public final class StreamingTrainer implements AutoCloseable {
         List<FrozenLakeMap> tasks = FrozenLakeFamily.byName(exp.family()).testTasks();
         initTransactions();
         double[][] out = new double[tasks.size()][exp.testSteps() + 1];
-        String prefix = "eval-v" + version + "-t";
+        String prefix = TaskIds.metaTestPrefix(version);
         for (int i = 0; i < tasks.size(); i++) {
             out[i][0] = TabularMetaTest.exactReturn(tasks.get(i), phi);
             if (exp.testSteps() == 0) {
                 continue;
             }
-            String taskId = String.format("%s%02d", prefix, i);
+            String taskId = TaskIds.metaTest(version, i);
             RolloutAssignment a = RolloutAssignment.newBuilder().setExperimentId(config.experimentId())
                     .setAssignmentId(taskId + "/k1/EVAL").setRound(1).setTaskId(taskId).setTaskSpec(tasks.get(i).toString())
                     .setPhase(Phase.EVAL).setEvalStep(1).setPolicyId(config.priorId(version)).setPolicyVersion(version)

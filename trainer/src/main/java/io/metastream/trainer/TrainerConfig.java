@@ -1,6 +1,7 @@
 package io.metastream.trainer;
 
 import io.metastream.core.meta.MetaExperiment;
+import io.metastream.schemas.TaskIds;
 import io.metastream.schemas.Topics;
 
 import java.time.Duration;
@@ -61,6 +62,6 @@ public record TrainerConfig(String experimentId, String bootstrapServers, MetaEx
 
     /** The task id of slot {@code slot} in round {@code round}: {@code r0007-s02}. */
     public static String taskId(int round, int slot) {
-        return String.format("r%04d-s%02d", round, slot);
+        return TaskIds.training(round, slot);
     }
 }
