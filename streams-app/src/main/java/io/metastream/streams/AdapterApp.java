@@ -51,18 +51,21 @@ public final class AdapterApp implements AutoCloseable {
      */
     public static AdapterApp create(AdapterConfig config, String bootstrapServers, Path stateDir,
                                     Map<String, String> overrides) {
+        // the adapter's tasks (one per input partition) adapt and differentiate in parallel: one stream thread per
+        // core; each task's numbers do not depend on the thread that computes them
         KafkaStreams adapter = streams(AdapterTopology.build(config), config.applicationId(), bootstrapServers,
-                stateDir, overrides);
+                stateDir, Runtime.getRuntime().availableProcessors(), overrides);
         KafkaStreams audit = streams(PolicyAudit.build(config), config.policyAuditApplicationId(), bootstrapServers,
-                stateDir, overrides);
+                stateDir, 1, overrides);
         return new AdapterApp(adapter, audit);
     }
 
     private static KafkaStreams streams(Topology topology, String applicationId, String bootstrapServers, Path stateDir,
-                                        Map<String, String> overrides) {
+                                        int threads, Map<String, String> overrides) {
         Properties props = new Properties();
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         props.putAll(overrides);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -76,7 +79,6 @@ public final class AdapterApp implements AutoCloseable {
         return this;
     }
 
-    /** The state of the adapter topology. */
     /** The adapter's Kafka Streams instances (the adapter topology and the policy audit), for metrics binding. */
     public java.util.List<KafkaStreams> kafkaStreams() {
         return java.util.List.of(streams, policyAudit);
@@ -91,6 +93,7 @@ public final class AdapterApp implements AutoCloseable {
                 org.apache.kafka.streams.state.QueryableStoreTypes.<String, Object>keyValueStore())));
     }
 
+    /** The state of the adapter topology. */
     public KafkaStreams.State state() {
         return streams.state();
     }
