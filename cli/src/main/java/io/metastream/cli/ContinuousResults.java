@@ -89,6 +89,7 @@ final class ContinuousResults {
         Path metaTest = dir.resolve("meta-test.csv");
         Files.writeString(metaTest, csv.toString());
         Path progressPng = ProgressPlot.write(dir.resolve("progress.csv"), cf.experimentId() + ", " + exp.family() + ", " + alg,
+                "mean undiscounted " + exp.horizon() + "-step return of the round's collections",
                 dir.resolve("progress.png"));
         Path adaptationPng = AdaptationPlot.write(plotted, paper, dir.resolve("adaptation.png"));
         out.printf("Wrote %s, %s, %s, %s, %s%n", dir.resolve("manifest.txt"), dir.resolve("progress.csv"), metaTest,

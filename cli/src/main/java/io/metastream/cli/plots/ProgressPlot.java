@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code progress.png}: the mean discounted return of the PRE collections (the meta-prior) and of
+ * {@code progress.png}: the mean return (discounted for Frozen Lake, undiscounted H-step for continuous runs) of the PRE collections (the meta-prior) and of
  * the POST collections (after one adaptation) per meta-iteration, from a run's {@code progress.csv}
  * ({@code round,...,pre_return,post_return,...}; round is 0-based, plotted as meta-iteration round + 1).
  */
@@ -21,13 +21,26 @@ public final class ProgressPlot {
     private ProgressPlot() {
     }
 
+    /** The y-axis title of a tabular run (discounted returns, γ = 0.8). */
+    public static final String DISCOUNTED = "mean discounted return of the round's collections";
+
     /** Writes {@link #chart} into {@code png}; returns {@code png}. */
     public static Path write(Path progressCsv, String subtitle, Path png) throws IOException {
-        return Png.write(List.of(chart(progressCsv, subtitle)), png);
+        return write(progressCsv, subtitle, DISCOUNTED, png);
+    }
+
+    /** The same with the y-axis title given (continuous runs report undiscounted H-step returns). */
+    public static Path write(Path progressCsv, String subtitle, String yTitle, Path png) throws IOException {
+        return Png.write(List.of(chart(progressCsv, subtitle, yTitle)), png);
     }
 
     /** @param subtitle what ran, e.g. "demo-20250101-120000, frozenlake-high, Alg(1)" */
     public static XYChart chart(Path progressCsv, String subtitle) throws IOException {
+        return chart(progressCsv, subtitle, DISCOUNTED);
+    }
+
+    /** {@link #chart(Path, String)} with the y-axis title given. */
+    public static XYChart chart(Path progressCsv, String subtitle, String yTitle) throws IOException {
         Png.headless();
         CsvTable t = CsvTable.read(progressCsv);
         if (t.size() == 0) {
@@ -44,7 +57,7 @@ public final class ProgressPlot {
         XYChart chart = new XYChart(Png.WIDTH, Png.HEIGHT);
         chart.setTitle("Meta-training progress: " + subtitle);
         chart.setXAxisTitle("meta-iteration");
-        chart.setYAxisTitle("mean discounted return of the round's collections");
+        chart.setYAxisTitle(yTitle);
         Png.style(chart.getStyler());
         chart.getStyler().setXAxisMin(0.0); // ticks at multiples of a round step from 0, not from 1
         for (XYSeries s : List.of(chart.addSeries(PRE, iteration, pre), chart.addSeries(POST, iteration, post))) {

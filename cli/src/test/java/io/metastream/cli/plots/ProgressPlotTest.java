@@ -31,6 +31,9 @@ class ProgressPlotTest {
         XYChart chart = ProgressPlot.chart(fixture(dir, 5), "demo-x, frozenlake-high, alg1");
         assertThat(chart.getTitle()).contains("demo-x, frozenlake-high, alg1");
         assertThat(chart.getXAxisTitle()).isEqualTo("meta-iteration");
+        assertThat(chart.getYAxisTitle()).isEqualTo(ProgressPlot.DISCOUNTED);
+        assertThat(ProgressPlot.chart(fixture(dir, 5), "pointnav", "mean undiscounted 20-step return").getYAxisTitle())
+                .isEqualTo("mean undiscounted 20-step return");
         assertThat(chart.getSeriesMap().get(ProgressPlot.PRE).getXData()).containsExactly(1.0, 2.0, 3.0, 4.0, 5.0);
         assertThat(chart.getSeriesMap().get(ProgressPlot.PRE).getYData()[4]).isEqualTo(-0.26);
         assertThat(chart.getSeriesMap().get(ProgressPlot.POST).getYData()[0]).isEqualTo(-0.05);
