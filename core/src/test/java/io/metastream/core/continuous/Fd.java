@@ -2,14 +2,14 @@ package io.metastream.core.continuous;
 
 import java.util.function.ToDoubleFunction;
 
-/** Central finite differences used as references in this package's tests. */
-final class Fd {
+/** Central finite differences used as references in the continuous tests (also the meta package's). */
+public final class Fd {
 
     private Fd() {
     }
 
     /** ∂f/∂x_i ≈ [f(x + h e_i) − f(x − h e_i)] / 2h for every i. */
-    static double[] gradient(ToDoubleFunction<double[]> f, double[] x, double h) {
+    public static double[] gradient(ToDoubleFunction<double[]> f, double[] x, double h) {
         double[] g = new double[x.length];
         double[] y = x.clone();
         for (int i = 0; i < x.length; i++) {

@@ -58,19 +58,9 @@ final class MamlFixture {
         return new TaskData(phi, theta, pre, post, preBatch, maml.estimate(post, IDENTITY));
     }
 
-    /** ∂f/∂x_i ≈ [f(x + h e_i) − f(x − h e_i)] / 2h for every i. */
+    /** ∂f/∂x_i by central differences ({@link io.metastream.core.continuous.Fd#gradient}). */
     static double[] fdGradient(java.util.function.ToDoubleFunction<double[]> f, double[] x, double h) {
-        double[] g = new double[x.length];
-        double[] y = x.clone();
-        for (int i = 0; i < x.length; i++) {
-            y[i] = x[i] + h;
-            double plus = f.applyAsDouble(y);
-            y[i] = x[i] - h;
-            double minus = f.applyAsDouble(y);
-            y[i] = x[i];
-            g[i] = (plus - minus) / (2 * h);
-        }
-        return g;
+        return io.metastream.core.continuous.Fd.gradient(f, x, h);
     }
 
     /** Per-row log π_θ(a_i|s_i) of a batch, from {@link GaussianMlpPolicy#logProb}. */
