@@ -31,7 +31,10 @@ import java.util.List;
  *   E-MAML                      m_τ = MAML-TRPO's − (R̄_post − R̄_pre) (1/N_pre) Σ_episodes Σ_t ∇log π_φ(a_t|s_t)
  * </pre>
  *
- * E-MAML's exploration term is the score function of the PRE episodes times the POST return; we
+ * Every Â here comes from {@link #estimate}, which standardises the batch's advantages (divides them
+ * by their standard deviation), as MAML's, ProMP's and E-MAML's reference code does; α = 0.1 assumes it.
+ *
+ * <p>E-MAML's exploration term is the score function of the PRE episodes times the POST return; we
  * subtract R̄_pre (mean undiscounted PRE return) as its baseline, so the term rewards a prior whose
  * own data made adaptation improve on it. Hessian products are exact ({@link ScoreFunctionCalculus}).
  *
