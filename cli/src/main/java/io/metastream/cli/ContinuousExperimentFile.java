@@ -97,6 +97,14 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
         return RunConfig.lines(m);
     }
 
+    /** This file with {@code validate-every} replaced (not part of the canonical config). */
+    public ContinuousExperimentFile withValidateEvery(int every) {
+        if (every < 0) {
+            throw new IllegalArgumentException("validate-every must be >= 0, got " + every);
+        }
+        return new ContinuousExperimentFile(experimentId, experiment, maxStaleness, workers, partitions, every);
+    }
+
     @Override
     public ContinuousExperimentFile withExperimentId(String id) {
         return new ContinuousExperimentFile(id, experiment, maxStaleness, workers, partitions, validateEvery);

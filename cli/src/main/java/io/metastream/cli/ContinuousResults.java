@@ -88,9 +88,7 @@ final class ContinuousResults {
         }
         Path metaTest = dir.resolve("meta-test.csv");
         Files.writeString(metaTest, csv.toString());
-        Path progressPng = ProgressPlot.write(dir.resolve("progress.csv"), cf.experimentId() + ", " + exp.family() + ", " + alg,
-                "mean undiscounted " + exp.horizon() + "-step return of the round's collections",
-                dir.resolve("progress.png"));
+        Path progressPng = progressPlot(cf, dir);
         Path adaptationPng = AdaptationPlot.write(plotted, paper, dir.resolve("adaptation.png"));
         out.printf("Wrote %s, %s, %s, %s, %s%n", dir.resolve("manifest.txt"), dir.resolve("progress.csv"), metaTest,
                 progressPng, adaptationPng);
@@ -127,8 +125,7 @@ final class ContinuousResults {
             }
             PolicyParams p = e.getValue();
             double[] params = p.getParams().stream().mapToDouble(Double::doubleValue).toArray();
-            RunningMoments m = p.getObservationCount() == 0 ? RunningMoments.empty(family.obsDim())
-                    : new RunningMoments(p.getObservationCount(), doubles(p.getObservationMean()), doubles(p.getObservationM2()));
+            RunningMoments m = moments(p, family.obsDim());
             ContinuousMetaTest.Returns r = test.evaluate(exp.method(), params, bomrl.normalizer(m), goals);
             double det = r.meanDeterministic()[1];
             double sto = r.meanStochastic()[1];
@@ -148,8 +145,22 @@ final class ContinuousResults {
         return best;
     }
 
-    private static double[] doubles(List<Double> values) {
+    /** The observation moments a meta-prior record carries (empty before the first round). */
+    static RunningMoments moments(PolicyParams p, int obsDim) {
+        return p.getObservationCount() == 0 ? RunningMoments.empty(obsDim)
+                : new RunningMoments(p.getObservationCount(), doubles(p.getObservationMean()), doubles(p.getObservationM2()));
+    }
+
+    static double[] doubles(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** {@code progress.png} from the run directory's {@code progress.csv}. */
+    static Path progressPlot(ContinuousExperimentFile cf, Path dir) throws IOException {
+        ContinuousExperimentConfig exp = cf.experiment();
+        return ProgressPlot.write(dir.resolve("progress.csv"), cf.experimentId() + ", " + exp.family() + ", "
+                        + exp.algorithm().name().toLowerCase(Locale.ROOT),
+                "mean undiscounted " + exp.horizon() + "-step return of the round's collections", dir.resolve("progress.png"));
     }
 
     /** The paper's series of this experiment's method: bomrl-algN or the baseline's label. */

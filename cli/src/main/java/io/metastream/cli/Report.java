@@ -6,6 +6,7 @@ import io.metastream.core.task.FrozenLakeMap;
 import io.metastream.schemas.ExperimentManifest;
 import io.metastream.schemas.MetastreamSerdes;
 import io.metastream.schemas.MetricsRecord;
+import io.metastream.schemas.PolicyParams;
 import io.metastream.schemas.TaskIds;
 import io.metastream.schemas.Topics;
 import io.metastream.trainer.ExperimentLog;
@@ -37,20 +38,90 @@ final class Report {
 
     static void write(String bootstrap, Map<String, String> clientProps, String experimentId, Path dir, PrintStream out)
             throws IOException {
+        write(bootstrap, clientProps, experimentId, 0, dir, out);
+    }
+
+    /**
+     * As above; {@code validateEvery} k &gt; 0 (continuous experiments only, as the config key of that name,
+     * which is not part of the recorded config) scores every k-th meta-prior on the validation goals first
+     * and meta-tests the best, as {@code run} did with that key.
+     */
+    static void write(String bootstrap, Map<String, String> clientProps, String experimentId, int validateEvery, Path dir,
+                      PrintStream out) throws IOException {
         ExperimentLog log = ExperimentLog.read(bootstrap, clientProps, experimentId);
         if (log.manifest() == null) {
             throw new IllegalArgumentException("experiment '" + experimentId + "' has no manifest in its control topic: nothing"
                     + " to report (is the experiment id right, and --bootstrap-servers the cluster it ran on?)");
         }
-        ExperimentFile ef = RunConfig.requireTabular(RunConfig.parse(log.manifest().getConfigText(), "manifest of " + experimentId,
-                List.of()), "report");
+        RunConfig config = RunConfig.parse(log.manifest().getConfigText(), "manifest of " + experimentId, List.of());
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("manifest.txt"), manifestText(bootstrap, clientProps, experimentId));
 
+        String topic = Topics.METRICS.of(experimentId);
+        Metrics metrics = readMetrics(bootstrap, clientProps, experimentId);
+        TreeMap<Integer, MetricsRecord> rounds = metrics.rounds();
+        if (rounds.isEmpty()) {
+            throw new IllegalArgumentException("experiment '" + experimentId + "' has no finished meta-iteration in " + topic);
+        }
+        if (config instanceof ContinuousExperimentFile cf) {
+            writeContinuous(cf.withValidateEvery(validateEvery), log, rounds, dir, out);
+            return;
+        }
+        if (validateEvery > 0) {
+            throw new IllegalArgumentException("--validate-every applies to continuous experiments; " + experimentId
+                    + " is tabular (family " + config.experiment().family() + ")");
+        }
+        ExperimentFile ef = (ExperimentFile) config;
+        List<MetricsRecord> evals = metrics.evals();
+        ProgressCsv csv = new ProgressCsv(ef);
+        rounds.forEach((round, m) -> csv.add(round, round + 1L, m.getValues()));
+        Files.writeString(dir.resolve("progress.csv"), csv.text());
+        out.printf(Locale.ROOT, "report of %s: %d meta-iterations in %s%n", experimentId, rounds.size(), topic);
+
+        int iterations = ef.experiment().iterations();
+        double[] phi = log.priorParams(iterations);
+        double[][] eval = phi == null ? null : pipelineEval(ef, phi, iterations, evals);
+        if (eval == null) {
+            out.printf("no complete meta-test of meta-prior v%d in %s: meta-test.csv and adaptation.png not written%n",
+                    iterations, topic);
+            return;
+        }
+        RunSession.writeResults(ef, phi, eval, dir, out);
+    }
+
+    /**
+     * A continuous experiment: {@code progress.csv} from the round records; when every meta-iteration is in
+     * the log, the in-process meta-test of the final meta-prior with the normaliser it carries (or of the
+     * best on validation), exactly as {@code run} and {@code trainer} write it.
+     */
+    private static void writeContinuous(ContinuousExperimentFile cf, ExperimentLog log, TreeMap<Integer, MetricsRecord> rounds,
+                                        Path dir, PrintStream out) throws IOException {
+        ProgressCsv csv = new ProgressCsv(cf.trajectoriesPerRound());
+        rounds.forEach((round, m) -> csv.add(round, round + 1L, m.getValues()));
+        Files.writeString(dir.resolve("progress.csv"), csv.text());
+        out.printf(Locale.ROOT, "report of %s: %d meta-iterations in %s%n", cf.experimentId(), rounds.size(),
+                Topics.METRICS.of(cf.experimentId()));
+        int iterations = cf.experiment().iterations();
+        PolicyParams last = log.priors().get((long) iterations);
+        if (last == null) {
+            Path png = ContinuousResults.progressPlot(cf, dir);
+            out.printf("meta-prior v%d (after the last of %d meta-iterations) is not in the log yet: no meta-test; wrote %s, %s, %s%n",
+                    iterations, iterations, dir.resolve("manifest.txt"), dir.resolve("progress.csv"), png);
+            return;
+        }
+        ContinuousResults.write(cf, ContinuousResults.doubles(last.getParams()),
+                ContinuousResults.moments(last, cf.family().obsDim()), dir, out, log::priors);
+    }
+
+    /** The experiment's committed metrics records: round records by round, and the EVAL records in log order. */
+    record Metrics(TreeMap<Integer, MetricsRecord> rounds, List<MetricsRecord> evals) {
+    }
+
+    /** Reads the experiment's metrics topic (read_committed); undecodable or foreign records are skipped. */
+    static Metrics readMetrics(String bootstrap, Map<String, String> clientProps, String experimentId) {
         TreeMap<Integer, MetricsRecord> rounds = new TreeMap<>();
         List<MetricsRecord> evals = new ArrayList<>();
-        String topic = Topics.METRICS.of(experimentId);
-        for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(bootstrap, clientProps, topic)) {
+        for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(bootstrap, clientProps, Topics.METRICS.of(experimentId))) {
             MetricsRecord m;
             try {
                 m = r.value() == null ? null : MetastreamSerdes.metrics().deserialize(r.value());
@@ -66,23 +137,7 @@ final class Report {
                 evals.add(m);
             }
         }
-        if (rounds.isEmpty()) {
-            throw new IllegalArgumentException("experiment '" + experimentId + "' has no finished meta-iteration in " + topic);
-        }
-        ProgressCsv csv = new ProgressCsv(ef);
-        rounds.forEach((round, m) -> csv.add(round, round + 1L, m.getValues()));
-        Files.writeString(dir.resolve("progress.csv"), csv.text());
-        out.printf(Locale.ROOT, "report of %s: %d meta-iterations in %s%n", experimentId, rounds.size(), topic);
-
-        int iterations = ef.experiment().iterations();
-        double[] phi = log.priorParams(iterations);
-        double[][] eval = phi == null ? null : pipelineEval(ef, phi, iterations, evals);
-        if (eval == null) {
-            out.printf("no complete meta-test of meta-prior v%d in %s: meta-test.csv and adaptation.png not written%n",
-                    iterations, topic);
-            return;
-        }
-        RunSession.writeResults(ef, phi, eval, dir, out);
+        return new Metrics(rounds, evals);
     }
 
     /** returns[task][k] of the pipeline's meta-test of meta-prior {@code version}, or null if incomplete. */

@@ -117,14 +117,20 @@ final class RunSession {
                 metrics.gauge("trainer.rounds.completed", "trainer", "meta-updates applied by this trainer process",
                         trainer::roundsCompleted);
             }
+            // a resumed run's progress.csv starts with the rounds already in the log (their metrics records)
+            Report.readMetrics(bootstrap, clientProps, ef.experimentId()).rounds()
+                    .forEach((round, m) -> csv.add(round, round + 1L, m.getValues()));
+            double recordedSecs = csv.elapsed();
             int[] done = {0};   // rounds done by this process (a resumed run starts after the recorded ones)
             phi = trainer.run(r -> {
                 double rate = csv.add(r.round(), r.newVersion(), r.diagnostics());
+                writeProgress(dir, csv, out);   // after every round, so a long run's file is always current
                 done[0]++;
                 double secs = csv.elapsed();
                 out.printf(Locale.ROOT, "round %d/%d  PRE return %.3f  POST return %.3f  staleness %d  %.0f trajectories/s"
                                 + "  %s  elapsed %.0f s  ETA %.0f s%n", r.round() + 1, iterations, r.preReturn(), r.postReturn(),
-                        r.staleness(), rate, lag.describe(), secs, secs / done[0] * (iterations - r.round() - 1));
+                        r.staleness(), rate, lag.describe(), secs,
+                        (secs - recordedSecs) / done[0] * (iterations - r.round() - 1));
             }, out::println);
             Files.writeString(dir.resolve("progress.csv"), csv.text());
             if (trainer.stopped()) {
@@ -148,6 +154,16 @@ final class RunSession {
             writeResults((ExperimentFile) ef, phi, pipelineEval, dir, out);
         }
         return phi;
+    }
+
+    /** Rewrites progress.csv; a failure is reported, not fatal (the file is derived: 'report' rebuilds it from the log). */
+    private static void writeProgress(Path dir, ProgressCsv csv, PrintStream out) {
+        try {
+            Files.writeString(dir.resolve("progress.csv"), csv.text());
+        } catch (IOException e) {
+            out.println("warning: could not write " + dir.resolve("progress.csv") + " (" + e + "); training goes on, and"
+                    + " 'metastream report' rebuilds the file from the log");
+        }
     }
 
     /** A worker of {@code ef}'s experiment (it checks assignments against the run's rounds and slots). */

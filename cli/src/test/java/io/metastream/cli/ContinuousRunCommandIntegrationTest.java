@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the real broker: exit 0; the final meta-prior in {@code policies} is the in-process reference
  * loop's bit for bit; {@code meta-test.csv} holds the deterministic and stochastic returns of BO-MRL
  * and random initialisation after k = 0..testSteps steps, equal to core's {@link ContinuousMetaTest}
- * on the reference result; the tabular-only {@code report} refuses the experiment in one line.
+ * on the reference result; {@code report} rebuilds progress.csv, meta-test.csv and the manifest from the
+ * topics identically (with {@code --validate-every}, also the validation and the best version's meta-test).
  */
 @ExtendWith(SharedKafkaBroker.class)
 class ContinuousRunCommandIntegrationTest {
@@ -68,10 +69,14 @@ class ContinuousRunCommandIntegrationTest {
         assertThat(out.resolve("progress.png")).isNotEmptyFile();
         assertThat(out.resolve("adaptation.png")).isNotEmptyFile();
 
-        assertThat(ContinuousExperimentFileTest.runCommand("report", "--experiment", id, "--bootstrap-servers",
-                broker.bootstrapServers(), "--out", dir.resolve("report").toString()))
-                .startsWith("metastream: 'report' supports only tabular (Frozen Lake) experiments; " + id + " is continuous")
-                .doesNotContain("\n");
+        // report rebuilds the run directory from the topics alone, identically
+        Path report = dir.resolve("report");
+        assertThat(MetastreamCommand.execute("report", "--experiment", id, "--bootstrap-servers", broker.bootstrapServers(),
+                "--out", report.toString())).isZero();
+        for (String f : new String[]{"progress.csv", "meta-test.csv", "manifest.txt"}) {
+            assertThat(report.resolve(f)).as(f).hasSameTextualContentAs(out.resolve(f));
+        }
+        assertThat(report.resolve("adaptation.png")).isNotEmptyFile();
     }
 
     /**
@@ -120,6 +125,14 @@ class ContinuousRunCommandIntegrationTest {
         addRows(expected, "bomrl", "stochastic", r.meanStochastic());
         assertThat(Files.readAllLines(out.resolve("meta-test.csv")).subList(1, 1 + expected.size()))
                 .as("meta-test of the best version v%d", best).containsExactlyElementsOf(expected);
+
+        // validate-every is not in the recorded config: report takes it as an option and then agrees with run
+        Path report = dir.resolve("report");
+        assertThat(MetastreamCommand.execute("report", "--experiment", id, "--bootstrap-servers", broker.bootstrapServers(),
+                "--validate-every", "1", "--out", report.toString())).isZero();
+        for (String f : new String[]{"validation.csv", "meta-test.csv", "progress.csv"}) {
+            assertThat(report.resolve(f)).as(f).hasSameTextualContentAs(out.resolve(f));
+        }
     }
 
     private static void addRows(List<String> rows, String method, String mode, double[] curve) {

@@ -75,6 +75,12 @@ class GracefulStopIntegrationTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThat(MetastreamCommandRunner.run(out, args.toArray(String[]::new))).isZero();
         assertThat(out.toString()).contains("resuming experiment " + id + " at round " + (decisionsAtStop + 1) + " of 8");
+        // the resumed process's progress.csv holds every round, the recorded ones first
+        List<String> progress = Files.readAllLines(dir.resolve("out").resolve("progress.csv"));
+        assertThat(progress).hasSize(1 + 8);
+        for (int round = 0; round < 8; round++) {
+            assertThat(progress.get(1 + round)).startsWith(round + "," + (round + 1) + ",");
+        }
         ExperimentLog log = ExperimentLog.read(bootstrap, Map.of(), id);
         List<double[]> reference = new ArrayList<>();
         new TabularMetaTrainer(ExperimentFile.load(config, List.of()).experiment()).train(s -> reference.add(s.phi()));
