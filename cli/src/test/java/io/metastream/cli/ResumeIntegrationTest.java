@@ -6,6 +6,7 @@ import io.metastream.core.meta.TabularMetaTrainer;
 import io.metastream.producers.RolloutWorker;
 import io.metastream.producers.WorkerConfig;
 import io.metastream.streams.AdapterApp;
+import io.metastream.trainer.CodeVersion;
 import io.metastream.trainer.ExperimentLog;
 import io.metastream.trainer.ExperimentTopics;
 import io.metastream.trainer.StreamingTrainer;
@@ -62,6 +63,7 @@ class ResumeIntegrationTest {
             List<Integer> rounds = new ArrayList<>();
             try (RolloutWorker w = RolloutWorker.start(WorkerConfig.of(id, "w", bootstrap));
                  AdapterApp adapter = RunSession.adapter(ef, bootstrap, Map.of(), null).start()) {
+                System.setProperty(CodeVersion.PROPERTY, "test-A");
                 try (StreamingTrainer first = new StreamingTrainer(tc)) {
                     assertThatThrownBy(() -> first.run(r -> {
                         rounds.add(r.round());
@@ -70,6 +72,7 @@ class ResumeIntegrationTest {
                         }
                     }, notes::add)).isInstanceOf(Stop.class);
                 }
+                System.setProperty(CodeVersion.PROPERTY, "test-B");   // a resumed run on other code says so
                 try (StreamingTrainer second = new StreamingTrainer(tc)) {
                     second.run(r -> rounds.add(r.round()), notes::add);
                 }
@@ -84,14 +87,18 @@ class ResumeIntegrationTest {
                             .hasMessageContaining("lambda-train: 3.5");
                 }
             }
+            System.clearProperty(CodeVersion.PROPERTY);
             assertThat(rounds).as("max-staleness %d", maxStaleness).containsExactly(0, 1, 2, 3, 4);
-            assertThat(notes).as("max-staleness %d", maxStaleness).hasSize(3);
+            assertThat(notes).as("max-staleness %d", maxStaleness).hasSize(4);
             assertThat(notes.get(0)).startsWith("starting experiment " + id);
             assertThat(notes.get(1)).startsWith("resuming experiment " + id + " at round 3 of 5 from meta-prior v2");
-            assertThat(notes.get(2)).contains("already completed its 5 meta-iterations");
+            assertThat(notes.get(2)).isEqualTo("note: experiment " + id + " was started by code version test-A and is resumed"
+                    + " by test-B; rounds from 3 on are computed by the latter (bit-identical replays hold per code version)");
+            assertThat(notes.get(3)).contains("already completed its 5 meta-iterations");
 
             ExperimentLog log = ExperimentLog.read(bootstrap, Map.of(), id);
             assertThat(log.decisions()).hasSize(5);
+            assertThat(log.manifest().getCodeVersion()).isEqualTo("test-A");
             if (maxStaleness == 0) {
                 List<double[]> reference = new ArrayList<>();
                 new TabularMetaTrainer(ef.experiment()).train(s -> reference.add(s.phi()));

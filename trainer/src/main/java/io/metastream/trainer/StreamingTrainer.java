@@ -261,6 +261,12 @@ public final class StreamingTrainer implements AutoCloseable {
                     : String.format(java.util.Locale.ROOT, "resuming experiment %s at round %d of %d from meta-prior v%d"
                     + " (%d rounds recorded in %s)", config.experimentId(), firstRound + 1, exp.iterations(), version,
                     firstRound, config.topic(Topics.CONTROL)));
+            String recordedVersion = log.manifest().getCodeVersion();
+            if (firstRound < exp.iterations() && !CodeVersion.current().equals(recordedVersion)) {
+                notes.accept("note: experiment " + config.experimentId() + " was started by code version " + recordedVersion
+                        + " and is resumed by " + CodeVersion.current() + "; rounds from " + (firstRound + 1) + " on are"
+                        + " computed by the latter (bit-identical replays hold per code version)");
+            }
         }
         issuedAt = new long[exp.iterations()];
         nextToIssue = firstRound;
@@ -446,7 +452,7 @@ public final class StreamingTrainer implements AutoCloseable {
             topics.put(t.suffix(), t.of(config.experimentId()));
         }
         ExperimentManifest m = ExperimentManifest.newBuilder().setExperimentId(config.experimentId())
-                .setConfigText(config.manifestConfig()).setSeed(exp.seed()).setCodeVersion("0.1.0-SNAPSHOT").setTopics(topics)
+                .setConfigText(config.manifestConfig()).setSeed(exp.seed()).setCodeVersion(CodeVersion.current()).setTopics(topics)
                 .setCreatedAtMillis(System.currentTimeMillis()).build();
         ControlRecord c = ControlRecord.newBuilder().setExperimentId(config.experimentId()).setPayload(m).build();
         send(Topics.CONTROL, config.experimentId(), MetastreamSerdes.control().serializer().serialize(null, c));
