@@ -17,37 +17,73 @@ import java.util.Arrays;
  * the same function with the arguments swapped: D₁(θ, φ) = KL(π_φ‖π_θ) = K(φ, θ) and
  * D₂(θ, φ) = KL(π_θ‖π_φ) = K(θ, φ). Observations are row-major n × obsDim.
  *
+ * <p>The means come from {@link TanhMlpBatch} over blocks of {@link TanhMlpBatch#DEFAULT_BLOCK_ROWS} rows
+ * (one backward or forward-mode pass per block); the per-row KL terms are summed row by row in batch
+ * order, so {@link #value}, {@link #gradientFirst}, {@link #gradientSecond} and {@link #anchoredValue}
+ * return the same number for the same arguments, and K(p, p) = 0 exactly. Results equal the per-row
+ * evaluation up to rounding.
+ *
+ * <p>{@link #anchor} fixes θ_old and the states of a TRPO step: it keeps the forward activations at θ_old
+ * of every block (when they fit in {@link #DEFAULT_CACHE_DOUBLES} doubles), so that each
+ * {@link #anchoredFisherVectorProduct} skips the forward pass and each {@link #anchoredValue} runs only the
+ * forward pass at the candidate.
+ *
  * <p>Owns workspaces (and its own copy of the policy's network): not thread-safe.
  */
 public final class DiagonalGaussianKl {
 
+    /** Largest activation cache {@link #anchor} keeps: 2²³ doubles, 64 MiB (20,000 rows of 20-128-128-6: 45 MB). */
+    static final long DEFAULT_CACHE_DOUBLES = 1L << 23;
+
     private final GaussianMlpPolicy policy;
-    private final TanhMlp mlp;
+    private final TanhMlpBatch net;
+    private final int layers;
     private final int actDim;
+    private final int obsDim;
     private final int ls;
-    private final double[] muP;
-    private final double[] muQ;
-    private final double[] dMu;
+    private final long cacheDoubles;
+    /** A block's means saved before the next forward pass overwrites the workspace. */
+    private final double[][] muSaved;
+    private final double[] ratioVar;
+    private final double[] invVarQ;
     private final double[] meanSqDiff;
 
+    private double[] anchorTheta;
+    private double[] anchorObs;
+    private int anchorN;
+    private boolean cached;
+    /** cache[block][layer][unit][row]: A_l at θ_old of each block. */
+    private double[][][][] cache = new double[0][][][];
+
     public DiagonalGaussianKl(GaussianMlpPolicy policy) {
-        this.policy = policy.copy();
-        this.mlp = this.policy.network();
+        this(policy, DEFAULT_CACHE_DOUBLES);
+    }
+
+    /** As the public constructor, with at most {@code cacheDoubles} doubles of cached activations (tests vary it). */
+    DiagonalGaussianKl(GaussianMlpPolicy policy, long cacheDoubles) {
+        GaussianMlpPolicy own = policy.copy();
+        this.policy = own;
+        this.net = own.blocks();
+        this.layers = own.layers();
         this.actDim = policy.actDim();
+        this.obsDim = policy.obsDim();
         this.ls = policy.logStdOffset();
-        this.muP = new double[actDim];
-        this.muQ = new double[actDim];
-        this.dMu = new double[actDim];
+        this.cacheDoubles = cacheDoubles;
+        this.muSaved = new double[actDim][net.blockRows()];
+        this.ratioVar = new double[actDim];
+        this.invVarQ = new double[actDim];
         this.meanSqDiff = new double[actDim];
     }
 
     /** K(p, q) = mean_s KL(π_p(·|s) ‖ π_q(·|s)). */
     public double value(double[] p, double[] q, double[] obs, int n) {
         check(p, q, obs, n);
+        prepare(p, q);
         double sum = 0;
-        for (int s = 0; s < n; s++) {
-            means(p, q, obs, s, false);
-            sum += pointKl(p, q);
+        for (int start = 0; start < n; start += net.blockRows()) {
+            int rows = Math.min(net.blockRows(), n - start);
+            copyRows(net.forward(p, obs, start, rows), muSaved, rows);
+            sum = addBlockKl(sum, p, q, muSaved, net.forward(q, obs, start, rows), rows);
         }
         return sum / n;
     }
@@ -57,16 +93,23 @@ public final class DiagonalGaussianKl {
         check(p, q, obs, n);
         policy.checkOut(out);
         Arrays.fill(out, 0);
+        prepare(p, q);
+        double[][] dMu = net.delta(layers);
         double sum = 0;
-        for (int s = 0; s < n; s++) {
-            means(p, q, obs, s, true); // network state left at p for backward
-            sum += pointKl(p, q);
-            for (int j = 0; j < actDim; j++) {
-                double invVarQ = Math.exp(-2 * q[ls + j]);
-                dMu[j] = (muP[j] - muQ[j]) * invVarQ / n;
+        for (int start = 0; start < n; start += net.blockRows()) {
+            int rows = Math.min(net.blockRows(), n - start);
+            double[][] muQ = muSaved;
+            copyRows(net.forward(q, obs, start, rows), muQ, rows);
+            double[][] muP = net.forward(p, obs, start, rows); // network state left at p for backward
+            sum = addBlockKl(sum, p, q, muP, muQ, rows);
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < actDim; j++) {
+                    dMu[j][r] = (muP[j][r] - muQ[j][r]) * invVarQ[j] / n;
+                }
             }
-            mlp.backward(p, dMu, out);
+            net.backward(p);
         }
+        net.flushGradient(out);
         for (int j = 0; j < actDim; j++) {
             out[ls + j] = Math.exp(2 * (p[ls + j] - q[ls + j])) - 1;
         }
@@ -78,22 +121,29 @@ public final class DiagonalGaussianKl {
         check(p, q, obs, n);
         policy.checkOut(out);
         Arrays.fill(out, 0);
-        double sum = 0;
+        prepare(p, q);
         Arrays.fill(meanSqDiff, 0);
-        for (int s = 0; s < n; s++) {
-            means(p, q, obs, s, false); // network state left at q for backward
-            sum += pointKl(p, q);
-            for (int j = 0; j < actDim; j++) {
-                double invVarQ = Math.exp(-2 * q[ls + j]);
-                double delta = muP[j] - muQ[j];
-                dMu[j] = -delta * invVarQ / n;
-                meanSqDiff[j] += delta * delta / n;
+        double[][] dMu = net.delta(layers);
+        double sum = 0;
+        for (int start = 0; start < n; start += net.blockRows()) {
+            int rows = Math.min(net.blockRows(), n - start);
+            double[][] muP = muSaved;
+            copyRows(net.forward(p, obs, start, rows), muP, rows);
+            double[][] muQ = net.forward(q, obs, start, rows); // network state left at q for backward
+            sum = addBlockKl(sum, p, q, muP, muQ, rows);
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < actDim; j++) {
+                    double delta = muP[j][r] - muQ[j][r];
+                    dMu[j][r] = -delta * invVarQ[j] / n;
+                    meanSqDiff[j] += delta * delta / n;
+                }
             }
-            mlp.backward(q, dMu, out);
+            net.backward(q);
         }
+        net.flushGradient(out);
         for (int j = 0; j < actDim; j++) {
             double varP = Math.exp(2 * p[ls + j]);
-            out[ls + j] = 1 - (varP + meanSqDiff[j]) * Math.exp(-2 * q[ls + j]);
+            out[ls + j] = 1 - (varP + meanSqDiff[j]) * invVarQ[j];
         }
         return sum / n;
     }
@@ -108,42 +158,136 @@ public final class DiagonalGaussianKl {
         check(thetaOld, thetaOld, obs, n);
         policy.checkOut(v);
         policy.checkOut(out);
-        Arrays.fill(out, 0);
-        for (int s = 0; s < n; s++) {
-            mlp.forward(thetaOld, obs, s * policy.obsDim());
-            double[] jv = mlp.jvp(thetaOld, v);
-            for (int j = 0; j < actDim; j++) {
-                dMu[j] = jv[j] * Math.exp(-2 * thetaOld[ls + j]) / n;
-            }
-            mlp.backward(thetaOld, dMu, out);
+        fisher(thetaOld, obs, n, false, v, out);
+    }
+
+    /**
+     * Fixes θ_old (copied) and the n states {@code obs} (not copied: they must not change while anchored)
+     * for {@link #anchoredFisherVectorProduct} and {@link #anchoredValue}, and caches the forward
+     * activations at θ_old of every block if they fit. Valid until the next anchor.
+     */
+    void anchor(double[] thetaOld, double[] obs, int n) {
+        check(thetaOld, thetaOld, obs, n);
+        anchorTheta = thetaOld.clone();
+        anchorObs = obs;
+        anchorN = n;
+        int blocks = (n + net.blockRows() - 1) / net.blockRows();
+        long units = 0;
+        for (int l = 0; l <= layers; l++) {
+            units += policy.network().size(l);
         }
+        cached = (long) blocks * net.blockRows() * units <= cacheDoubles;
+        if (!cached) {
+            return;
+        }
+        if (cache.length < blocks) {
+            double[][][][] grown = Arrays.copyOf(cache, blocks);
+            for (int b = cache.length; b < blocks; b++) {
+                grown[b] = new double[layers + 1][][];
+                for (int l = 0; l <= layers; l++) {
+                    grown[b][l] = new double[policy.network().size(l)][net.blockRows()];
+                }
+            }
+            cache = grown;
+        }
+        for (int b = 0; b < blocks; b++) {
+            int start = b * net.blockRows();
+            net.forward(anchorTheta, obs, start, Math.min(net.blockRows(), n - start));
+            net.saveActivations(cache[b]);
+        }
+    }
+
+    /** Whether the last {@link #anchor} cached its activations. */
+    boolean anchorCached() {
+        return cached;
+    }
+
+    /** {@link #fisherVectorProduct} at the anchored θ_old and states. */
+    void anchoredFisherVectorProduct(double[] v, double[] out) {
+        requireAnchor();
+        policy.checkOut(v);
+        policy.checkOut(out);
+        fisher(anchorTheta, anchorObs, anchorN, cached, v, out);
+    }
+
+    /** K(θ_old, q) on the anchored states: equal to {@link #value}(θ_old, q, states, n). */
+    double anchoredValue(double[] q) {
+        requireAnchor();
+        if (!cached) {
+            return value(anchorTheta, q, anchorObs, anchorN);
+        }
+        policy.checkTheta(q);
+        prepare(anchorTheta, q);
+        int n = anchorN;
+        double sum = 0;
+        for (int start = 0, b = 0; start < n; start += net.blockRows(), b++) {
+            int rows = Math.min(net.blockRows(), n - start);
+            sum = addBlockKl(sum, anchorTheta, q, cache[b][layers], net.forward(q, anchorObs, start, rows), rows);
+        }
+        return sum / n;
+    }
+
+    private void fisher(double[] thetaOld, double[] obs, int n, boolean fromCache, double[] v, double[] out) {
+        Arrays.fill(out, 0);
+        for (int j = 0; j < actDim; j++) {
+            invVarQ[j] = Math.exp(-2 * thetaOld[ls + j]);
+        }
+        double[][] dMu = net.delta(layers);
+        for (int start = 0, b = 0; start < n; start += net.blockRows(), b++) {
+            int rows = Math.min(net.blockRows(), n - start);
+            if (fromCache) {
+                net.loadActivations(cache[b], rows);
+            } else {
+                net.forward(thetaOld, obs, start, rows);
+            }
+            double[][] jv = net.jvp(thetaOld, v);
+            for (int j = 0; j < actDim; j++) {
+                double[] jvj = jv[j];
+                double[] dj = dMu[j];
+                for (int r = 0; r < rows; r++) {
+                    dj[r] = jvj[r] * invVarQ[j] / n;
+                }
+            }
+            net.backward(thetaOld);
+        }
+        net.flushGradient(out);
         for (int j = 0; j < actDim; j++) {
             out[ls + j] = 2 * v[ls + j];
         }
     }
 
-    /** Fills muP, muQ at observation s; the network's last forward is at p if {@code endAtP}, else at q. */
-    private void means(double[] p, double[] q, double[] obs, int s, boolean endAtP) {
-        int off = s * policy.obsDim();
-        if (endAtP) {
-            System.arraycopy(mlp.forward(q, obs, off), 0, muQ, 0, actDim);
-            System.arraycopy(mlp.forward(p, obs, off), 0, muP, 0, actDim);
-        } else {
-            System.arraycopy(mlp.forward(p, obs, off), 0, muP, 0, actDim);
-            System.arraycopy(mlp.forward(q, obs, off), 0, muQ, 0, actDim);
+    /** σ_p²/σ_q² and 1/σ_q² per action dimension for {@link #addBlockKl} and the gradients. */
+    private void prepare(double[] p, double[] q) {
+        for (int j = 0; j < actDim; j++) {
+            // σ_p²/σ_q² as exp(2(ℓ_p − ℓ_q)) so that K(p, p) is exactly 0
+            ratioVar[j] = Math.exp(2 * (p[ls + j] - q[ls + j]));
+            invVarQ[j] = Math.exp(-2 * q[ls + j]);
         }
     }
 
-    private double pointKl(double[] p, double[] q) {
-        double kl = 0;
-        for (int j = 0; j < actDim; j++) {
-            double lp = p[ls + j];
-            double lq = q[ls + j];
-            double delta = muP[j] - muQ[j];
-            // σ_p²/σ_q² as exp(2(ℓ_p − ℓ_q)) so that K(p, p) is exactly 0
-            kl += lq - lp + 0.5 * (Math.exp(2 * (lp - lq)) + delta * delta * Math.exp(-2 * lq)) - 0.5;
+    /** sum + Σ_r KL(π_p(·|s_r) ‖ π_q(·|s_r)) over the block's rows, added row by row in order. */
+    private double addBlockKl(double sum, double[] p, double[] q, double[][] muPBlock, double[][] muQBlock, int rows) {
+        for (int r = 0; r < rows; r++) {
+            double kl = 0;
+            for (int j = 0; j < actDim; j++) {
+                double delta = muPBlock[j][r] - muQBlock[j][r];
+                kl += q[ls + j] - p[ls + j] + 0.5 * (ratioVar[j] + delta * delta * invVarQ[j]) - 0.5;
+            }
+            sum += kl;
         }
-        return kl;
+        return sum;
+    }
+
+    private static void copyRows(double[][] src, double[][] dst, int rows) {
+        for (int j = 0; j < dst.length; j++) {
+            System.arraycopy(src[j], 0, dst[j], 0, rows);
+        }
+    }
+
+    private void requireAnchor() {
+        if (anchorTheta == null) {
+            throw new IllegalStateException("no anchored θ_old: call anchor(thetaOld, obs, n) first");
+        }
     }
 
     private void check(double[] p, double[] q, double[] obs, int n) {

@@ -19,8 +19,13 @@ import java.util.random.RandomGenerator;
  * log σ [actDim] at {@link #logStdOffset()}.
  *
  * <p>Observations and actions in batches are row-major {@code double[n * obsDim]} and
- * {@code double[n * actDim]}. The architecture is immutable but the instance owns preallocated
- * workspaces: not thread-safe, use one instance per thread.
+ * {@code double[n * actDim]}. The single-state methods ({@link #mean}, {@link #sample}, {@link #logProb},
+ * {@link #gradLogProb}; the rollouts') run the per-row {@link TanhMlp}; the batch methods
+ * ({@link #surrogate}, {@link #surrogateGradient}) run {@link TanhMlpBatch} over blocks of
+ * {@link TanhMlpBatch#DEFAULT_BLOCK_ROWS} rows (matrix products, the closed form above per row on the block's
+ * means, one backward pass per block): the same math, equal to the per-row sums up to rounding. The
+ * architecture is immutable but the instance owns preallocated workspaces (the block workspace on first
+ * batch use): not thread-safe, use one instance per thread.
  */
 public final class GaussianMlpPolicy {
 
@@ -33,6 +38,8 @@ public final class GaussianMlpPolicy {
     private final int logStdOffset;
     private final int parameterCount;
     private final double[] dMean;
+    private final double[] invStd;
+    private TanhMlpBatch blocks;
 
     public GaussianMlpPolicy(int obsDim, int[] hidden, int actDim) {
         if (obsDim <= 0 || actDim <= 0) {
@@ -49,6 +56,7 @@ public final class GaussianMlpPolicy {
         this.logStdOffset = mlp.parameterCount();
         this.parameterCount = logStdOffset + actDim;
         this.dMean = new double[actDim];
+        this.invStd = new double[actDim];
     }
 
     /** A fresh policy with the same architecture (and its own workspaces). */
@@ -179,20 +187,97 @@ public final class GaussianMlpPolicy {
                     + actions.length + " action entries and " + weights.length + " weights");
         }
         Arrays.fill(out, 0);
-        for (int i = 0; i < n; i++) {
-            accumulateGradLogProb(theta, obs, i * obsDim, actions, i * actDim, weights[i], out);
+        TanhMlpBatch net = blocks();
+        for (int start = 0; start < n; start += net.blockRows()) {
+            int rows = Math.min(net.blockRows(), n - start);
+            net.forward(theta, obs, start, rows);
+            backwardScores(theta, actions, start, weights, start, out);
         }
+        net.flushGradient(out);
     }
 
     /** Σ_i w_i log π_θ(a_i|s_i), the value matching {@link #surrogateGradient}. */
     public double surrogate(double[] theta, double[] obs, double[] actions, double[] weights, int n) {
         checkTheta(theta);
         checkBatch(obs, n);
+        TanhMlpBatch net = blocks();
+        setInvStd(theta);
         double s = 0;
-        for (int i = 0; i < n; i++) {
-            s += weights[i] * logProbAt(theta, obs, i * obsDim, actions, i * actDim);
+        for (int start = 0; start < n; start += net.blockRows()) {
+            int rows = Math.min(net.blockRows(), n - start);
+            double[][] mu = net.forward(theta, obs, start, rows);
+            for (int r = 0; r < rows; r++) {
+                s += weights[start + r] * blockLogProb(theta, mu, r, actions, (start + r) * actDim);
+            }
         }
         return s;
+    }
+
+    /** out[i] = log π_θ(a_i|s_i) for n rows, by blocks (the batch form of {@link #logProb}). */
+    void logProbs(double[] theta, double[] obs, double[] actions, int n, double[] out) {
+        checkTheta(theta);
+        checkBatch(obs, n);
+        TanhMlpBatch net = blocks();
+        setInvStd(theta);
+        for (int start = 0; start < n; start += net.blockRows()) {
+            int rows = Math.min(net.blockRows(), n - start);
+            double[][] mu = net.forward(theta, obs, start, rows);
+            for (int r = 0; r < rows; r++) {
+                out[start + r] = blockLogProb(theta, mu, r, actions, (start + r) * actDim);
+            }
+        }
+    }
+
+    /**
+     * The block step of {@link #surrogateGradient}: for the rows of the block last evaluated at θ by
+     * {@link #blocks()}.forward (batch rows {@code row0 ..}), with per-row weights
+     * {@code weights[weightOff + r]}, adds Σ_r w_r ∂log π/∂ℓ to {@code out} (row by row) and accumulates
+     * Σ_r w_r ∂log π/∂θ_μ in the block workspace's gradient buffers (the caller flushes them into out).
+     */
+    void backwardScores(double[] theta, double[] actions, int row0, double[] weights, int weightOff, double[] out) {
+        TanhMlpBatch net = blocks();
+        setInvStd(theta);
+        int rows = net.rows();
+        double[][] mu = net.activation(mlp.layers());
+        double[][] d = net.delta(mlp.layers());
+        for (int r = 0; r < rows; r++) {
+            double w = weights[weightOff + r];
+            int off = (row0 + r) * actDim;
+            for (int j = 0; j < actDim; j++) {
+                double inv = invStd[j];
+                double z = (actions[off + j] - mu[j][r]) * inv;
+                d[j][r] = w * z * inv;
+                out[logStdOffset + j] += w * (z * z - 1);
+            }
+        }
+        net.backward(theta);
+    }
+
+    /** This instance's block workspace over its network (created on first use). */
+    TanhMlpBatch blocks() {
+        if (blocks == null) {
+            blocks = new TanhMlpBatch(mlp, TanhMlpBatch.DEFAULT_BLOCK_ROWS);
+        }
+        return blocks;
+    }
+
+    /**
+     * log π_θ(a|s) of block row {@code r} (means {@code mu[j][r]}) by the closed form of {@link #logProb};
+     * needs {@code setInvStd(theta)} first.
+     */
+    private double blockLogProb(double[] theta, double[][] mu, int r, double[] actions, int off) {
+        double lp = 0;
+        for (int j = 0; j < actDim; j++) {
+            double z = (actions[off + j] - mu[j][r]) * invStd[j];
+            lp += -0.5 * z * z - theta[logStdOffset + j] - HALF_LOG_2PI;
+        }
+        return lp;
+    }
+
+    private void setInvStd(double[] theta) {
+        for (int j = 0; j < actDim; j++) {
+            invStd[j] = Math.exp(-theta[logStdOffset + j]);
+        }
     }
 
     private void accumulateGradLogProb(double[] theta, double[] obs, int obsOff, double[] action, int actOff, double w,

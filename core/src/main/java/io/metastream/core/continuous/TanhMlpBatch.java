@@ -18,8 +18,12 @@ import java.util.Arrays;
  * (row-major W_l, or W_lᵀ when the layer has more outputs than inputs, so its axpy runs over the
  * longer side). The weights are read in place from θ (no copies).
  *
+ * <p>Users: {@link LowerLevelKernel} (the lower level), {@link GaussianMlpPolicy}'s batch methods,
+ * {@link DiagonalGaussianKl} (which keeps a TRPO step's blocks at θ_old with {@link #saveActivations} /
+ * {@link #loadActivations}) and {@link ScoreFunctionCalculus}.
+ *
  * <p>Workspaces are preallocated: not thread-safe. {@link #backward} and {@link #jvp} refer to the last
- * {@link #forward} block.
+ * {@link #forward} (or {@link #loadActivations}) block.
  */
 final class TanhMlpBatch {
 
@@ -131,6 +135,34 @@ final class TanhMlpBatch {
             }
         }
         return act[layers];
+    }
+
+    /**
+     * Copies A_0 … A_L of the last forward block (its rows) into {@code dst[layer][unit][row]}, so that
+     * {@link #loadActivations} can later restore the block without recomputing it.
+     */
+    void saveActivations(double[][][] dst) {
+        for (int l = 0; l <= layers; l++) {
+            for (int u = 0; u < act[l].length; u++) {
+                System.arraycopy(act[l][u], 0, dst[l][u], 0, rows);
+            }
+        }
+    }
+
+    /**
+     * Makes a block saved by {@link #saveActivations} ({@code rows} rows) the current one: afterwards
+     * {@link #backward}, {@link #jvp} and {@link #activation} behave as after the forward pass that produced it.
+     */
+    void loadActivations(double[][][] src, int rows) {
+        if (rows <= 0 || rows > blockRows) {
+            throw new IllegalArgumentException("a block has 1.." + blockRows + " rows, got " + rows);
+        }
+        this.rows = rows;
+        for (int l = 0; l <= layers; l++) {
+            for (int u = 0; u < act[l].length; u++) {
+                System.arraycopy(src[l][u], 0, act[l][u], 0, rows);
+            }
+        }
     }
 
     /**

@@ -12,7 +12,10 @@ package io.metastream.core.continuous;
  * </pre>
  *
  * K is averaged over the given (PRE) observations. If no candidate is accepted, θ_old is returned
- * unchanged. Holds workspaces: not thread-safe.
+ * unchanged. Every Fisher-vector product and every candidate's K use the same θ_old and states, so the
+ * step {@linkplain DiagonalGaussianKl#anchor anchors} its {@link DiagonalGaussianKl} once: the network's
+ * forward activations at θ_old are computed once per step (when they fit in its cache), not once per
+ * product and candidate. Holds workspaces: not thread-safe.
  */
 public final class TrpoStep {
 
@@ -90,8 +93,9 @@ public final class TrpoStep {
             negGrad[i] = -grad[i];
         }
         double damping = config.cgDamping();
+        kl.anchor(thetaOld, obs, n);
         LinearOperator fisher = (v, out) -> {
-            kl.fisherVectorProduct(thetaOld, obs, n, v, out);
+            kl.anchoredFisherVectorProduct(v, out);
             for (int i = 0; i < d; i++) {
                 out[i] += damping * v[i];
             }
@@ -115,7 +119,7 @@ public final class TrpoStep {
             }
             double improvement = lossOld - loss.value(candidate);
             double expected = frac * expectedFull;
-            double klNew = kl.value(thetaOld, candidate, obs, n);
+            double klNew = kl.anchoredValue(candidate);
             if (improvement > 0 && improvement / expected > config.acceptRatio() && klNew <= config.maxKl()) {
                 return new Result(candidate.clone(), true, klNew, improvement, expected, k, cg.residualNorm());
             }

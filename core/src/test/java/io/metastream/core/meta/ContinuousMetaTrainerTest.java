@@ -58,25 +58,38 @@ class ContinuousMetaTrainerTest {
     /**
      * The CI-sized point-navigation preset (15 iterations): after one adaptation on the 20 fixed
      * test goals, the meta-trained prior beats adapting from the untrained initialisation φ₀ (same
-     * normaliser). Measured margins BO-MRL − random init at k = 1 (mean undiscounted 20-step
-     * return, random init ≈ −6.8 … −7.9 deterministic, −7.5 … −8.2 stochastic) for seeds 1..6:
-     * deterministic 1.05, 2.21, 1.51, 1.33, 0.83, 2.44; stochastic 0.93, 1.46, 0.80, 0.88, 0.81, 1.32.
-     * After a single meta-iteration the deterministic margin is only −0.15 … 0.43 (seeds 1..3).
+     * normaliser), on average over seeds 1..4. One seed is not enough: the margin of a single seed moves by
+     * ±1 when the arithmetic changes only in rounding (the TRPO meta-step's CG amplifies 1e-14 differences),
+     * so a per-seed threshold is a coin flip, not a test of learning. Margins BO-MRL − random init at k = 1
+     * (mean undiscounted 20-step return, random init ≈ −6.8 … −7.9 deterministic) for seeds 1..12, with
+     * the per-row policy passes / with the batched ones:
+     * deterministic mean 1.57 / 1.71 (seeds below 0: 1 / 1 of 12), stochastic mean 0.75 / 0.90 (1 / 1 of 12).
      */
     @Test
     void metaTrainingBeatsRandomInitialisationAfterOneAdaptation() {
-        ContinuousExperimentConfig c = config(1).withTestSteps(1);
-        ContinuousMetaTrainer.Result trained = new ContinuousMetaTrainer<>(c, family(c)).train(s -> { });
-        ContinuousMetaTest<PointGoal> test = new ContinuousMetaTest<>(c, family(c));
-        ContinuousMetaTest.Returns bomrl = test.evaluate(ContinuousMetaTest.Method.BOMRL, trained, family(c).testTasks());
-        ContinuousMetaTest.Returns random = test.evaluate(ContinuousMetaTest.Method.RANDOM_INIT, trained,
-                family(c).testTasks());
-        System.out.printf("point nav k=0,1: BO-MRL det %s sto %s, random init det %s sto %s%n",
-                java.util.Arrays.toString(bomrl.meanDeterministic()), java.util.Arrays.toString(bomrl.meanStochastic()),
-                java.util.Arrays.toString(random.meanDeterministic()), java.util.Arrays.toString(random.meanStochastic()));
-        assertThat(bomrl.meanDeterministic()[1]).isGreaterThan(random.meanDeterministic()[1] + 0.5);
-        assertThat(bomrl.meanStochastic()[1]).isGreaterThan(random.meanStochastic()[1] + 0.4);
-        assertThat(bomrl.meanStochastic()[1]).as("adaptation helps").isGreaterThan(bomrl.meanStochastic()[0] + 1.0);
+        int seeds = 4;
+        double det = 0;
+        double sto = 0;
+        double gain = 0;
+        for (int seed = 1; seed <= seeds; seed++) {
+            ContinuousExperimentConfig c = config(seed).withTestSteps(1);
+            ContinuousMetaTrainer.Result trained = new ContinuousMetaTrainer<>(c, family(c)).train(s -> { });
+            ContinuousMetaTest<PointGoal> test = new ContinuousMetaTest<>(c, family(c));
+            ContinuousMetaTest.Returns bomrl = test.evaluate(ContinuousMetaTest.Method.BOMRL, trained, family(c).testTasks());
+            ContinuousMetaTest.Returns random = test.evaluate(ContinuousMetaTest.Method.RANDOM_INIT, trained,
+                    family(c).testTasks());
+            System.out.printf("point nav seed %d, k=0,1: BO-MRL det %s sto %s, random init det %s sto %s%n", seed,
+                    java.util.Arrays.toString(bomrl.meanDeterministic()), java.util.Arrays.toString(bomrl.meanStochastic()),
+                    java.util.Arrays.toString(random.meanDeterministic()), java.util.Arrays.toString(random.meanStochastic()));
+            det += (bomrl.meanDeterministic()[1] - random.meanDeterministic()[1]) / seeds;
+            sto += (bomrl.meanStochastic()[1] - random.meanStochastic()[1]) / seeds;
+            gain += (bomrl.meanStochastic()[1] - bomrl.meanStochastic()[0]) / seeds;
+        }
+        System.out.printf("point nav, mean over seeds 1..%d: margin det %.3f sto %.3f, adaptation gain sto %.3f%n", seeds,
+                det, sto, gain);
+        assertThat(det).as("deterministic margin over random init").isGreaterThan(0.5);
+        assertThat(sto).as("stochastic margin over random init").isGreaterThan(0.4);
+        assertThat(gain).as("adaptation helps").isGreaterThan(1.0);
     }
 
     @Test
