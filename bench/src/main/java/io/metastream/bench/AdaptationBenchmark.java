@@ -7,12 +7,16 @@ import io.metastream.core.continuous.ContinuousLowerLevel;
 import io.metastream.core.continuous.GaussianMlpPolicy;
 import io.metastream.core.continuous.HypergradientConfig;
 import io.metastream.core.continuous.LowerLevelConfig;
+import io.metastream.core.continuous.MetaLossSurrogate;
 import io.metastream.core.continuous.PolicyGradient;
+import io.metastream.core.continuous.TrpoStep;
 import io.metastream.core.estimate.MonteCarloAdvantages;
 import io.metastream.core.estimate.ObservationNormalizer;
 import io.metastream.core.random.Seeds;
 import io.metastream.mujoco.task.LocomotionEnv;
 import io.metastream.mujoco.task.VelocityTask;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,7 +40,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       on L_low with λ = 0.5 ({@link LowerLevelConfig#paper}) over n = 20 × 200 = 4000 rows;</li>
  *   <li>{@link #hypergradient}: one hypergradient at θ* on the same batch — 10 CG iterations on
  *       ∇²_θθ L_low and the mixed derivative of D ({@link HypergradientConfig#paper}) — given the
- *       POST loss gradient g of 100 × 200 = 20 000 rows (computed once, in setup).</li>
+ *       POST loss gradient g of 100 × 200 = 20 000 rows (computed once, in setup);</li>
+ *   <li>{@link #postGradient}: that POST loss gradient itself ({@link PolicyGradient#lossGradient}, 20 000 rows);</li>
+ *   <li>{@link #metaStep}: one TRPO meta-step of the trainer (max KL 0.01, 10 CG iterations on the Fisher, line
+ *       search) on the meta-loss surrogate of 10 tasks, each with this task's θ*, CG solution x and
+ *       {@value #FISHER_STATES} PRE states (the paper preset's {@code fisher-states}): 20 000 Fisher rows.</li>
  * </ul>
  * The batch is REAL half-cheetah data (HalfCheetah-Vel, goal 1.0 m/s; obsDim 17, actDim 6): 20
  * rollouts of the initial Gaussian MLP 128-128 (log σ = −0.7, fixed seed), observations normalised
@@ -56,6 +64,8 @@ public class AdaptationBenchmark {
     static final double GOAL_VELOCITY = 1.0;
     static final int PRE_EPISODES = 20;
     static final int POST_EPISODES = 100;
+    static final int FISHER_STATES = 2000;
+    static final int META_TASKS = 10;
 
     /** The PRE batch, the initial policy φ and the lower level of one algorithm. */
     @State(Scope.Thread)
@@ -90,14 +100,18 @@ public class AdaptationBenchmark {
 
         double[] theta;
         double[] postLossGradient;
+        ContinuousBatch post;
         ContinuousHypergradient hypergradient;
+        TrpoStep trpo;
+        MetaLossSurrogate metaLoss;
+        double[] fisherStates;
 
         @Setup(Level.Trial)
         public void setUp(Pre pre) {
             ContinuousLowerLevel.Solution solution = pre.lowerLevel.solve(pre.phi, pre.batch);
             theta = solution.theta();
             try (LocomotionEnv<VelocityTask> env = BenchRollouts.velocityEnv(FAMILY, GOAL_VELOCITY)) {
-                ContinuousBatch post = MonteCarloAdvantages.batch(
+                post = MonteCarloAdvantages.batch(
                         BenchRollouts.rollouts(env, pre.policy, theta, pre.normalizer, Seeds.derive(SEED, 4), POST_EPISODES),
                         pre.normalizer, BenchRollouts.GAMMA);
                 postLossGradient = new double[pre.policy.parameterCount()];
@@ -106,6 +120,21 @@ public class AdaptationBenchmark {
             hypergradient = new ContinuousHypergradient(pre.lowerLevel, HypergradientConfig.paper());
             // what the timed operations do on this batch (printed once per fork, outside the measurement)
             ContinuousHypergradient.Result r = hypergradient.compute(pre.phi, theta, pre.batch, postLossGradient);
+            int obsDim = pre.policy.obsDim();
+            int m = Math.min(FISHER_STATES, pre.batch.n());
+            double[] taskStates = new double[m * obsDim];
+            for (int i = 0; i < m; i++) {   // evenly spaced PRE rows, as ContinuousBoMrl keeps them
+                System.arraycopy(pre.batch.obs(), (int) ((long) i * pre.batch.n() / m) * obsDim, taskStates, i * obsDim, obsDim);
+            }
+            List<MetaLossSurrogate.Term> terms = new ArrayList<>();
+            fisherStates = new double[META_TASKS * m * obsDim];
+            for (int t = 0; t < META_TASKS; t++) {
+                terms.add(new MetaLossSurrogate.Term(theta, r.cgSolution(), new ContinuousBatch(m, obsDim, pre.policy.actDim(),
+                        taskStates, new double[m * pre.policy.actDim()], new double[m])));
+                System.arraycopy(taskStates, 0, fisherStates, t * m * obsDim, m * obsDim);
+            }
+            metaLoss = new MetaLossSurrogate(pre.lowerLevel, terms);
+            trpo = new TrpoStep(pre.policy, TrpoStep.Config.defaults(0.01));
             System.out.printf("%n%s on n = %d rows: %d Adam steps, stopped early %b, mean KL(phi||theta*) %.4g, L_low %.4g;"
                     + " hypergradient CG residual %.3g, |g| %.3g%n", pre.algorithm, pre.batch.n(), solution.steps(),
                     solution.stoppedEarly(), solution.meanKl(), solution.loss(), r.cgResidual(), norm(postLossGradient));
@@ -130,5 +159,19 @@ public class AdaptationBenchmark {
     @Benchmark
     public ContinuousHypergradient.Result hypergradient(Pre pre, Post post) {
         return post.hypergradient.compute(pre.phi, post.theta, pre.batch, post.postLossGradient);
+    }
+
+    /** The POST loss gradient at θ* (20 000 rows). */
+    @Benchmark
+    public double[] postGradient(Pre pre, Post post) {
+        double[] g = new double[pre.policy.parameterCount()];
+        PolicyGradient.lossGradient(pre.policy, post.theta, post.post, g);
+        return g;
+    }
+
+    /** One TRPO meta-step on 10 tasks' meta-loss terms, 20 000 Fisher states. */
+    @Benchmark
+    public TrpoStep.Result metaStep(Pre pre, Post post) {
+        return post.trpo.step(pre.phi, post.fisherStates, META_TASKS * Math.min(FISHER_STATES, pre.batch.n()), post.metaLoss);
     }
 }
