@@ -1,5 +1,6 @@
 package io.metastream.streams;
 
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -60,16 +61,37 @@ public final class AdapterApp implements AutoCloseable {
         return new AdapterApp(adapter, audit);
     }
 
+    /**
+     * The transaction timeout of the adapter's producers unless the client config sets
+     * {@code transaction.timeout.ms}: 60 s instead of Kafka Streams' exactly-once default of 10 s. One
+     * transaction spans every record a stream thread processes between two commits, and a thread that owns
+     * several tasks may adapt and differentiate for several of them in a row (about 2.6 s each for a
+     * HalfCheetah task on an idle core, several times that on a loaded machine). Past the timeout the broker
+     * aborts the transaction and fences the thread, which then redoes the work: with two HalfCheetah runs
+     * sharing a 2-core machine both adapter threads were fenced and that round took 181 s instead of ~70 s.
+     * The price: after an adapter instance dies
+     * mid-transaction, read_committed consumers may wait up to this long before its open transaction is
+     * aborted (set a lower {@code transaction.timeout.ms} in {@code --client-config} for faster failover).
+     */
+    static final int DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
+
     private static KafkaStreams streams(Topology topology, String applicationId, String bootstrapServers, Path stateDir,
                                         int threads, Map<String, String> overrides) {
+        return new KafkaStreams(topology, properties(applicationId, bootstrapServers, stateDir, threads, overrides));
+    }
+
+    /** The Streams properties of one of the adapter's applications: our defaults, then the overrides, then the fixed keys. */
+    static Properties properties(String applicationId, String bootstrapServers, Path stateDir, int threads,
+                                 Map<String, String> overrides) {
         Properties props = new Properties();
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, DEFAULT_TRANSACTION_TIMEOUT_MS);
         props.putAll(overrides);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        return new KafkaStreams(topology, props);
+        return props;
     }
 
     /** Starts processing; returns at once. */
