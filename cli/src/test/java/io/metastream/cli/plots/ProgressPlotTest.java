@@ -53,6 +53,32 @@ class ProgressPlotTest {
     }
 
     @Test
+    void fiveHundredRoundsGetATrailingMovingMeanOverThePaleRawLines(@TempDir Path dir) throws IOException {
+        XYChart chart = ProgressPlot.chart(fixture(dir, 500), "halfcheetah-vel-alg1", "mean undiscounted 200-step return");
+        int w = ProgressPlot.window(500);
+        assertThat(w).isEqualTo(20);
+        assertThat(chart.getSeriesMap()).containsOnlyKeys(ProgressPlot.PRE, ProgressPlot.POST, ProgressPlot.TICK_SPACER,
+                ProgressPlot.movingMeanName(ProgressPlot.PRE, w), ProgressPlot.movingMeanName(ProgressPlot.POST, w));
+        assertThat(chart.getSeriesMap().get(ProgressPlot.TICK_SPACER).isShowInLegend()).isFalse();
+        assertThat(chart.getSeriesMap().get(ProgressPlot.PRE).isShowInLegend()).isFalse();
+        double[] raw = chart.getSeriesMap().get(ProgressPlot.POST).getYData();
+        double[] mean = chart.getSeriesMap().get(ProgressPlot.movingMeanName(ProgressPlot.POST, w)).getYData();
+        double last20 = 0;
+        for (int i = 480; i < 500; i++) {
+            last20 += raw[i];
+        }
+        assertThat(mean[499]).isCloseTo(last20 / 20, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(mean[0]).isEqualTo(raw[0]);
+        assertThat(mean[2]).isCloseTo((raw[0] + raw[1] + raw[2]) / 3, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(chart.getSeriesMap().get(ProgressPlot.PRE).getLineColor().getAlpha()).isLessThan(255);
+        // 60 rounds or fewer: no moving mean (the tick spacer from 41 on)
+        assertThat(ProgressPlot.chart(fixture(dir, 60), "demo").getSeriesMap()).containsOnlyKeys(ProgressPlot.PRE,
+                ProgressPlot.POST, ProgressPlot.TICK_SPACER);
+        assertThat(ProgressPlot.chart(fixture(dir, 40), "demo").getSeriesMap()).containsOnlyKeys(ProgressPlot.PRE,
+                ProgressPlot.POST);
+    }
+
+    @Test
     void aProgressFileWithoutRoundsIsAnErrorNamingIt(@TempDir Path dir) throws IOException {
         Path csv = fixture(dir, 0);
         assertThatThrownBy(() -> ProgressPlot.chart(csv, "demo")).isInstanceOf(IOException.class)
