@@ -20,7 +20,10 @@ import java.util.Map;
  * Replays experiment X as experiment Y: Y's adapter and trainer run afresh while a
  * {@link TrajectoryReplayer} answers Y's assignments with the trajectories X recorded, and Y's
  * meta-prior sequence and trainer decisions are compared with X's, bit for bit. The experiment is
- * rebuilt from X's manifest alone; Y runs as many rounds as X completed.
+ * rebuilt from X's manifest alone; Y runs as many rounds as X completed. Tabular and continuous
+ * experiments alike (a continuous replay recomputes every adaptation, hypergradient and TRPO meta-step
+ * from the recorded PRE and POST trajectories); bit-identical results are expected from the code
+ * version that recorded X (its manifest names it).
  */
 final class Replay {
 
@@ -54,9 +57,8 @@ final class Replay {
         if (rounds == 0) {
             throw new IllegalArgumentException("experiment '" + source + "' has not completed a meta-iteration: nothing to replay");
         }
-        ExperimentFile recorded = RunConfig.requireTabular(RunConfig.parse(x.manifest().getConfigText(), "manifest of " + source,
-                List.of()), "replay");
-        ExperimentFile ef = ExperimentFile.parse(recorded.canonicalText(), "manifest of " + source,
+        RunConfig recorded = RunConfig.parse(x.manifest().getConfigText(), "manifest of " + source, List.of());
+        RunConfig ef = RunConfig.parse(recorded.canonicalText(), "manifest of " + source,
                 List.of("experiment-id=" + target, "iterations=" + rounds));
         if (ExperimentLog.read(bootstrap, clientProps, target).manifest() != null) {
             throw new IllegalArgumentException("experiment '" + target + "' already exists: choose another --as");

@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * loop's bit for bit; {@code meta-test.csv} holds the deterministic and stochastic returns of BO-MRL
  * and random initialisation after k = 0..testSteps steps, equal to core's {@link ContinuousMetaTest}
  * on the reference result; {@code report} rebuilds progress.csv, meta-test.csv and the manifest from the
- * topics identically (with {@code --validate-every}, also the validation and the best version's meta-test).
+ * topics identically (with {@code --validate-every}, also the validation and the best version's meta-test);
+ * {@code replay} re-runs the adapter and trainer from the recorded trajectories to the same meta-priors.
  */
 @ExtendWith(SharedKafkaBroker.class)
 class ContinuousRunCommandIntegrationTest {
@@ -77,6 +78,23 @@ class ContinuousRunCommandIntegrationTest {
             assertThat(report.resolve(f)).as(f).hasSameTextualContentAs(out.resolve(f));
         }
         assertThat(report.resolve("adaptation.png")).isNotEmptyFile();
+
+        // replay recomputes every adaptation, hypergradient and meta-step from the recorded trajectories
+        java.io.ByteArrayOutputStream replayOut = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(replayOut, true, java.nio.charset.StandardCharsets.UTF_8));
+        int replayExit;
+        try {
+            replayExit = MetastreamCommand.execute("replay", "--experiment", id, "--as", id + "-replay",
+                    "--bootstrap-servers", broker.bootstrapServers());
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(replayExit).as(replayOut.toString()).isZero();
+        assertThat(replayOut.toString()).contains("IDENTICAL — " + (exp.iterations() + 1) + " meta-prior versions and "
+                + exp.iterations() + " trainer decisions compared bit for bit");
+        assertThat(ExperimentLog.read(broker.bootstrapServers(), Map.of(), id + "-replay").priorParams(exp.iterations()))
+                .containsExactly(ref.phi());
     }
 
     /**
