@@ -31,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       the cost is the physics and the env wrapper alone;</li>
  *   <li>{@link #withPolicy}: the worker's per-step work on top of that — normalise the observation
  *       z = clip((o − mean) / std, ±5) with a fixed mean/std vector, then sample
- *       a ~ π_φ(·|z) from the Gaussian MLP 128-128 (initial parameters, log σ = −0.7);</li>
+ *       a ~ π_φ(·|z) from the Gaussian MLP 128-128 (initial parameters, log σ = −0.7) with the
+ *       policy's {@link GaussianMlpPolicy.Actor}, as the rollouts do;</li>
  *   <li>{@link #policyOnly}: that normalise-and-sample alone, without stepping (one op = one action).</li>
  * </ul>
  * The normaliser is {@link ObservationNormalizer} fitted once, in setup, to 5 episodes of the
@@ -58,6 +59,7 @@ public class WorkerStepsBenchmark {
     private GaussianMlpPolicy policy;
     private double[] phi;
     private ObservationNormalizer normalizer;
+    private GaussianMlpPolicy.Actor actor;
     private double[] actionTable;
     private SplittableRandom actionNoise;
     private double[] observation;
@@ -75,6 +77,7 @@ public class WorkerStepsBenchmark {
         policy = BenchRollouts.policy(env);
         phi = policy.initialParameters(Seeds.rng(SEED, 1), BenchRollouts.INIT_LOG_STD, BenchRollouts.OUTPUT_SCALE);
         normalizer = BenchRollouts.fitNormalizer(env, policy, phi, Seeds.derive(SEED, 2), 5);
+        actor = policy.actor(phi);   // what ContinuousRollouts acts with (bit-identical to policy.sample)
 
         SplittableRandom rng = Seeds.rng(SEED, 4);
         actionTable = new double[ACTION_TABLE_ROWS * actDim];
@@ -107,7 +110,7 @@ public class WorkerStepsBenchmark {
     @Benchmark
     public double withPolicy() {
         normalizer.normalize(observation, 0, z, 0);
-        policy.sample(phi, z, actionNoise, action);
+        actor.sample(z, actionNoise, action);
         return advance();
     }
 
@@ -115,7 +118,7 @@ public class WorkerStepsBenchmark {
     @Benchmark
     public double[] policyOnly() {
         normalizer.normalize(observation, 0, z, 0);
-        policy.sample(phi, z, actionNoise, action);
+        actor.sample(z, actionNoise, action);
         return action;
     }
 

@@ -292,6 +292,94 @@ public final class GaussianMlpPolicy {
         mlp.backward(theta, dMean, out);
     }
 
+    /**
+     * A snapshot of π_θ for acting (rollouts): θ is copied with each weight matrix transposed, so that a
+     * layer is computed as z = b + Σ_i x_i W[:, i], an axpy over the outputs that the JIT vectorises,
+     * instead of one dot product per output. Every output still adds its terms to b in the order
+     * i = 0, 1, …, and tanh is {@link Math#tanh}, so {@link Actor#mean} and {@link Actor#sample} are
+     * bit-identical to {@link #mean} and {@link #sample} at θ (tested), only faster.
+     */
+    public Actor actor(double[] theta) {
+        checkTheta(theta);
+        return new Actor(theta);
+    }
+
+    /** See {@link #actor}. Later changes to the θ it was made from do not affect it. Not thread-safe (workspaces). */
+    public final class Actor {
+
+        private final double[][] weightsT;
+        private final double[][] bias;
+        private final double[] sigma;
+        private final double[][] act;
+
+        private Actor(double[] theta) {
+            int layers = mlp.layers();
+            weightsT = new double[layers][];
+            bias = new double[layers][];
+            act = new double[layers + 1][];
+            for (int l = 0; l < layers; l++) {
+                int nIn = mlp.size(l);
+                int nOut = mlp.size(l + 1);
+                int w = mlp.weightOffset(l);
+                double[] t = new double[nIn * nOut];
+                for (int o = 0; o < nOut; o++) {
+                    for (int i = 0; i < nIn; i++) {
+                        t[i * nOut + o] = theta[w + o * nIn + i];
+                    }
+                }
+                weightsT[l] = t;
+                bias[l] = Arrays.copyOfRange(theta, mlp.biasOffset(l), mlp.biasOffset(l) + nOut);
+                act[l + 1] = new double[nOut];
+            }
+            sigma = new double[actDim];
+            for (int j = 0; j < actDim; j++) {
+                sigma[j] = Math.exp(theta[logStdOffset + j]);
+            }
+        }
+
+        /** μ_θ(s) into {@code out[0 .. actDim)}. */
+        public void mean(double[] obs, double[] out) {
+            System.arraycopy(forward(obs), 0, out, 0, actDim);
+        }
+
+        /** a = μ_θ(s) + σ ⊙ ε, ε ~ N(0, I) from {@code rng} (drawn in action order), into {@code out[0 .. actDim)}. */
+        public void sample(double[] obs, RandomGenerator rng, double[] out) {
+            double[] mu = forward(obs);
+            for (int j = 0; j < actDim; j++) {
+                out[j] = mu[j] + sigma[j] * rng.nextGaussian();
+            }
+        }
+
+        private double[] forward(double[] obs) {
+            if (obs.length < obsDim) {
+                throw new IllegalArgumentException("expected an observation of dim " + obsDim + ", got " + obs.length);
+            }
+            int layers = weightsT.length;
+            double[] in = obs;
+            for (int l = 0; l < layers; l++) {
+                double[] out = act[l + 1];
+                int nIn = mlp.size(l);
+                int nOut = out.length;
+                double[] t = weightsT[l];
+                System.arraycopy(bias[l], 0, out, 0, nOut);
+                for (int i = 0; i < nIn; i++) {
+                    double x = in[i];
+                    int row = i * nOut;
+                    for (int o = 0; o < nOut; o++) {
+                        out[o] += t[row + o] * x;
+                    }
+                }
+                if (l + 1 < layers) {
+                    for (int o = 0; o < nOut; o++) {
+                        out[o] = Math.tanh(out[o]);
+                    }
+                }
+                in = out;
+            }
+            return act[layers];
+        }
+    }
+
     /** The underlying mean network, for the KL and Fisher computations of this package. */
     TanhMlp network() {
         return mlp;

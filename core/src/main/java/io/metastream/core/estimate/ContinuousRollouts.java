@@ -69,6 +69,7 @@ public final class ContinuousRollouts {
             throw new IllegalArgumentException("normaliser of dim " + normalizer.dim() + " for observations of dim " + obsDim);
         }
         SplittableRandom rng = Seeds.rng(seed, episode);
+        GaussianMlpPolicy.Actor actor = policy.actor(theta);   // bit-identical to policy.mean/sample, faster
         double[] obs = new double[(horizon + 1) * obsDim];
         double[] actions = new double[horizon * actDim];
         double[] rewards = new double[horizon];
@@ -78,7 +79,7 @@ public final class ContinuousRollouts {
         int t = 0;
         boolean terminated = false;
         while (t < horizon && !terminated) {
-            act(theta, normalizer, s, rng, mode);
+            act(actor, normalizer, s, rng, mode);
             System.arraycopy(a, 0, actions, t * actDim, actDim);
             StepResult<double[]> step = env.step(a);
             rewards[t] = step.reward();
@@ -94,7 +95,7 @@ public final class ContinuousRollouts {
         double tail = 0;
         double w = 1;
         for (int k = 0; k < continuation && !terminated; k++) {
-            act(theta, normalizer, s, rng, mode);
+            act(actor, normalizer, s, rng, mode);
             StepResult<double[]> step = env.step(a);
             tail += w * step.reward();
             w *= gamma;
@@ -128,12 +129,13 @@ public final class ContinuousRollouts {
         return sum / episodes.size();
     }
 
-    private void act(double[] theta, ObservationNormalizer normalizer, double[] s, SplittableRandom rng, Mode mode) {
+    private void act(GaussianMlpPolicy.Actor actor, ObservationNormalizer normalizer, double[] s, SplittableRandom rng,
+                     Mode mode) {
         normalizer.normalize(s, 0, z, 0);
         if (mode == Mode.DETERMINISTIC) {
-            policy.mean(theta, z, a);
+            actor.mean(z, a);
         } else {
-            policy.sample(theta, z, rng, a);
+            actor.sample(z, rng, a);
         }
     }
 
