@@ -222,6 +222,49 @@ final class LowerLevelKernel {
      * the backward pass. Cost ≈ two gradient passes, like one central difference.
      */
     void hessianVector(double[] theta, double[] v, double[] out) {
+        hessianVector(theta, null, v, out);
+    }
+
+    /**
+     * The forward activations at θ of every block of the anchored batch, kept for repeated
+     * {@link #hessianVector(double[], HessianCache, double[], double[])} calls at that θ (the hypergradient's
+     * CG makes 11): each call then restores them instead of recomputing the forward pass. Restored blocks
+     * are exactly what the forward pass computes, so the products are bit-identical. Returns null (no
+     * cache) when the activations would exceed {@code maxDoubles}.
+     */
+    HessianCache hessianCache(double[] theta, long maxDoubles) {
+        TanhMlp mlp = net.network();
+        long units = 0;
+        for (int l = 0; l <= mlp.layers(); l++) {
+            units += mlp.size(l);
+        }
+        int n = batch.n();
+        int blocks = (n + net.blockRows() - 1) / net.blockRows();
+        if (units * blocks * net.blockRows() > maxDoubles) {
+            return null;
+        }
+        double[][][][] saved = new double[blocks][mlp.layers() + 1][][];
+        for (int b = 0; b < blocks; b++) {
+            int start = b * net.blockRows();
+            int rows = Math.min(net.blockRows(), n - start);
+            net.forward(theta, batch.obs(), start, rows);
+            for (int l = 0; l <= mlp.layers(); l++) {
+                saved[b][l] = new double[mlp.size(l)][net.blockRows()];
+            }
+            net.saveActivations(saved[b]);
+        }
+        return new HessianCache(theta.clone(), batch, saved);
+    }
+
+    /** Per-block forward activations at {@code theta} on {@code batch} (see {@link #hessianCache}). */
+    record HessianCache(double[] theta, ContinuousBatch batch, double[][][][] blocks) {
+    }
+
+    /** {@link #hessianVector(double[], double[], double[])}, restoring the forward blocks from {@code cache} when not null. */
+    void hessianVector(double[] theta, HessianCache cache, double[] v, double[] out) {
+        if (cache != null && (cache.batch() != batch || !Arrays.equals(cache.theta(), theta))) {
+            throw new IllegalStateException("the Hessian cache was made at another θ or batch than this product's");
+        }
         int n = batch.n();
         double[] obs = batch.obs();
         double[] actions = batch.actions();
@@ -235,7 +278,13 @@ final class LowerLevelKernel {
         int layers = net.network().layers();
         for (int start = 0; start < n; start += net.blockRows()) {
             int rows = Math.min(net.blockRows(), n - start);
-            double[][] mu = net.forward(theta, obs, start, rows);
+            double[][] mu;
+            if (cache == null) {
+                mu = net.forward(theta, obs, start, rows);
+            } else {
+                net.loadActivations(cache.blocks()[start / net.blockRows()], rows);
+                mu = net.activation(layers);
+            }
             double[][] muDot = net.jvp(theta, v);
             double[][] dMu = net.delta(layers);
             double[][] dMuDot = secondOrder.deltaDot(layers);
