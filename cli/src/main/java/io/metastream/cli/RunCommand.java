@@ -18,6 +18,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "Kafka cluster (default: start an embedded broker).")
     String bootstrapServers;
 
+    @Option(names = "--broker-log-dir", paramLabel = "DIR",
+            description = "Keep the embedded broker's log in DIR (default: a temporary directory, deleted on exit). The same"
+                    + " command resumes a stopped run from it; 'metastream broker --log-dir DIR' serves it to report and replay.")
+    Path brokerLogDir;
+
     @Option(names = "--client-config", paramLabel = "FILE",
             description = "Kafka client properties (security.protocol, sasl.*, ssl.*, timeouts) for every client (with --bootstrap-servers).")
     Path clientConfig;
@@ -30,12 +35,16 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (brokerLogDir != null && bootstrapServers != null) {
+            throw new IllegalArgumentException("--broker-log-dir is for the embedded broker; with --bootstrap-servers the cluster"
+                    + " keeps the log: drop one of the two");
+        }
         RunConfig ef = config.loadAny();
         ef.requireRunnable();
         Path dir = output.directory(ef);
         System.out.println("metastream run: " + ef.experimentId() + " -> " + dir);
         try (MetricsEndpoint m = metrics.start(ef.experimentId(), System.out)) {
-            RunSession.runAll(ef, bootstrapServers, ClientProperties.load(clientConfig), dir, System.out, m);
+            RunSession.runAll(ef, bootstrapServers, brokerLogDir, ClientProperties.load(clientConfig), dir, System.out, m);
         }
         return 0;
     }

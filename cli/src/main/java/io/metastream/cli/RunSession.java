@@ -51,19 +51,33 @@ final class RunSession {
     /** As above, with every role's metrics bound to {@code metrics} (none when null). */
     static void runAll(RunConfig ef, String bootstrapOrNull, Map<String, String> clientProps, Path dir, PrintStream out,
                        MetricsEndpoint metrics) throws IOException {
+        runAll(ef, bootstrapOrNull, null, clientProps, dir, out, metrics);
+    }
+
+    /**
+     * As above; the embedded broker (when {@code bootstrapOrNull} is null) keeps its log in
+     * {@code brokerLogDirOrNull} (a temporary directory, deleted on exit, when null).
+     */
+    static void runAll(RunConfig ef, String bootstrapOrNull, Path brokerLogDirOrNull, Map<String, String> clientProps, Path dir,
+                       PrintStream out, MetricsEndpoint metrics) throws IOException {
         try (GracefulStop stop = new GracefulStop(out)) {
-            runAll(ef, bootstrapOrNull, clientProps, dir, out, stop, metrics);
+            runAll(ef, bootstrapOrNull, brokerLogDirOrNull, clientProps, dir, out, stop, metrics);
         }
     }
 
-    private static void runAll(RunConfig ef, String bootstrapOrNull, Map<String, String> clientProps, Path dir,
-                               PrintStream out, GracefulStop stop, MetricsEndpoint metrics) throws IOException {
+    private static void runAll(RunConfig ef, String bootstrapOrNull, Path brokerLogDirOrNull, Map<String, String> clientProps,
+                               Path dir, PrintStream out, GracefulStop stop, MetricsEndpoint metrics) throws IOException {
         EmbeddedKafkaBroker broker = null;
         String bootstrap = bootstrapOrNull;
         if (bootstrap == null) {
-            broker = EmbeddedKafkaBroker.builder().build().start();
+            EmbeddedKafkaBroker.Builder b = EmbeddedKafkaBroker.builder();
+            if (brokerLogDirOrNull != null) {
+                b.logDir(brokerLogDirOrNull);
+            }
+            broker = b.build().start();
             bootstrap = broker.bootstrapServers();
-            out.printf(Locale.ROOT, "embedded Kafka broker (KRaft) up at %s in %d ms%n", bootstrap, broker.lastStartupMillis());
+            out.printf(Locale.ROOT, "embedded Kafka broker (KRaft) up at %s in %d ms (log dir %s%s)%n", bootstrap,
+                    broker.lastStartupMillis(), broker.logDir(), brokerLogDirOrNull == null ? ", deleted on exit" : ", kept");
         }
         List<RolloutWorker> workers = new ArrayList<>();
         try {
