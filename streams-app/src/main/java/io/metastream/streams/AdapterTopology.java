@@ -8,6 +8,8 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.util.Map;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
@@ -89,7 +91,22 @@ public final class AdapterTopology {
                         MetastreamSerdes.metrics().serializer(), ADAPT);
     }
 
+    /**
+     * Settings of the stores' changelog topics (compacted, as Kafka Streams makes them). A task's episodes are
+     * deleted from the store once its meta-gradient is out, but with the broker's 1-GiB segments the
+     * compacted changelog was rarely cleaned (only closed segments are): it kept a second copy of the
+     * trajectories (after 86 MAML-TRPO iterations on HalfCheetah-Vel, 10 partitions: 4.0 GB of changelog
+     * beside 4.0 GB of trajectories; BO-MRL, 3 partitions, 115 iterations: 2.3 beside 5.3 GB). 64-MiB
+     * segments and a 10 % dirty ratio let
+     * the log cleaner drop the deleted episodes, so the changelog stays near one round's live state.
+     * Applied when Streams creates the changelog topics (existing ones keep their settings).
+     */
+    static final Map<String, String> CHANGELOG_CONFIG = Map.of(
+            "segment.bytes", String.valueOf(64 << 20),
+            "min.cleanable.dirty.ratio", "0.1");
+
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), values);
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), values)
+                .withLoggingEnabled(CHANGELOG_CONFIG);
     }
 }

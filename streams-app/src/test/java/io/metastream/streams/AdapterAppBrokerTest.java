@@ -75,6 +75,16 @@ class AdapterAppBrokerTest {
             assertThat(gradient.getGradient()).containsExactlyElementsOf(TaskFixture.boxed(task.gradient));
             assertThat(gradient.getTaskId()).isEqualTo(TaskFixture.TASK_ID);
         }
+        // the episodes changelog is compacted with small segments, so deleted episodes are cleaned away
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            org.apache.kafka.common.config.ConfigResource res = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                    config.applicationId() + "-" + AdapterTopology.EPISODES_STORE + "-changelog");
+            org.apache.kafka.clients.admin.Config c = admin.describeConfigs(List.of(res)).all().get().get(res);
+            assertThat(c.get("cleanup.policy").value()).isEqualTo("compact");
+            assertThat(c.get("segment.bytes").value()).isEqualTo(String.valueOf(64 << 20));
+            assertThat(c.get("min.cleanable.dirty.ratio").value()).isEqualTo("0.1");
+        }
     }
 
     private static void createTopics(EmbeddedKafkaBroker broker, AdapterConfig config) throws Exception {
