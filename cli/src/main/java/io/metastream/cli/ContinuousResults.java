@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -48,15 +50,25 @@ final class ContinuousResults {
      */
     static void write(ContinuousExperimentFile cf, double[] phi, RunningMoments moments, Path dir, PrintStream out,
                       Supplier<SortedMap<Long, PolicyParams>> priors) throws IOException {
+        write(cf, phi, moments, dir, out, priors, () -> false);
+    }
+
+    /**
+     * As above; {@code stopRequested} is polled after every validation goal and test task, and when it
+     * turns true the work ends with {@link Stopped} before any result file of the meta-test is written
+     * (the log holds everything: {@code metastream report} runs the meta-test later).
+     */
+    static void write(ContinuousExperimentFile cf, double[] phi, RunningMoments moments, Path dir, PrintStream out,
+                      Supplier<SortedMap<Long, PolicyParams>> priors, BooleanSupplier stopRequested) throws IOException {
         ContinuousExperimentConfig exp = cf.experiment();
         String alg = exp.algorithm().name().toLowerCase(Locale.ROOT);
         ContinuousTaskFamily<?> family = cf.family();
         if (cf.validateEvery() > 0) {
-            Best best = validate(cf, family, priors.get(), dir, out);
+            Best best = validate(cf, family, priors.get(), dir, out, stopRequested);
             phi = best.phi();
             moments = best.moments();
         }
-        Map<String, double[][]> curves = metaTest(exp, family, phi, moments, out);
+        Map<String, double[][]> curves = metaTest(exp, family, phi, moments, out, stopRequested);
         StringBuilder csv = new StringBuilder("method,mode,step,mean\n");
         List<AdaptationCurve> plotted = new ArrayList<>();
         out.println();
@@ -106,7 +118,7 @@ final class ContinuousResults {
      * (version,deterministic,stochastic: returns after one adaptation step, means over the goals).
      */
     static <T> Best validate(ContinuousExperimentFile cf, ContinuousTaskFamily<T> family, SortedMap<Long, PolicyParams> priors,
-                             Path dir, PrintStream out) throws IOException {
+                             Path dir, PrintStream out, BooleanSupplier stopRequested) throws IOException {
         ContinuousExperimentConfig exp = cf.experiment().withTestSteps(1);
         int every = cf.validateEvery();
         long last = priors.isEmpty() ? -1 : priors.lastKey();
@@ -126,7 +138,8 @@ final class ContinuousResults {
             PolicyParams p = e.getValue();
             double[] params = p.getParams().stream().mapToDouble(Double::doubleValue).toArray();
             RunningMoments m = moments(p, family.obsDim());
-            ContinuousMetaTest.Returns r = test.evaluate(exp.method(), params, bomrl.normalizer(m), goals);
+            ContinuousMetaTest.Returns r = test.evaluate(exp.method(), params, bomrl.normalizer(m), goals,
+                    goal -> stopIfRequested(stopRequested));
             double det = r.meanDeterministic()[1];
             double sto = r.meanStochastic()[1];
             csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f%n", v, det, sto));
@@ -175,18 +188,44 @@ final class ContinuousResults {
      * adapted with BO-MRL's Alg).
      */
     private static <T> Map<String, double[][]> metaTest(ContinuousExperimentConfig exp, ContinuousTaskFamily<T> family,
-                                                        double[] phi, RunningMoments moments, PrintStream out) {
+                                                        double[] phi, RunningMoments moments, PrintStream out,
+                                                        BooleanSupplier stopRequested) {
         List<T> tasks = family.testTasks();
         out.printf("meta-test in-process: %d test tasks x %d adaptation steps x 2 methods ...%n", tasks.size(), exp.testSteps());
         ContinuousBoMrl bomrl = new ContinuousBoMrl(exp, family.obsDim(), family.actDim());
         var normalizer = bomrl.normalizer(moments);
         ContinuousMetaTest<T> test = new ContinuousMetaTest<>(exp, family);
         Map<String, double[][]> curves = new LinkedHashMap<>();
-        ContinuousMetaTest.Returns trained = test.evaluate(exp.method(), phi, normalizer, tasks);
+        long start = System.nanoTime();
+        ContinuousMetaTest.Returns trained = test.evaluate(exp.method(), phi, normalizer, tasks,
+                progress(exp.method().label(), tasks.size(), start, out, stopRequested));
         curves.put(exp.method().label(), new double[][]{trained.meanDeterministic(), trained.meanStochastic()});
-        ContinuousMetaTest.Returns random = test.evaluate(MetaMethod.BOMRL, bomrl.initialPhi(), normalizer, tasks);
+        ContinuousMetaTest.Returns random = test.evaluate(MetaMethod.BOMRL, bomrl.initialPhi(), normalizer, tasks,
+                progress(ContinuousMetaTest.Method.RANDOM_INIT.label(), tasks.size(), start, out, stopRequested));
         curves.put(ContinuousMetaTest.Method.RANDOM_INIT.label(), new double[][]{random.meanDeterministic(),
                 random.meanStochastic()});
         return curves;
+    }
+
+    /** Thrown when a stop was requested during validation or the meta-test; no meta-test file has been written. */
+    static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("the meta-test was stopped before it finished", null, false, false);
+        }
+    }
+
+    private static void stopIfRequested(BooleanSupplier stopRequested) {
+        if (stopRequested.getAsBoolean()) {
+            throw new Stopped();
+        }
+    }
+
+    /** After each test task: a progress line (a MuJoCo task takes seconds), then the stop check. */
+    private static IntConsumer progress(String method, int tasks, long start, PrintStream out, BooleanSupplier stopRequested) {
+        return task -> {
+            out.printf(Locale.ROOT, "meta-test %s: test task %d/%d done (%.0f s)%n", method, task + 1, tasks,
+                    (System.nanoTime() - start) / 1e9);
+            stopIfRequested(stopRequested);
+        };
     }
 }

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What {@code demo}, {@code run} and {@code trainer} share: start the roles, train with progress
@@ -162,8 +163,18 @@ final class RunSession {
         }
         Files.writeString(dir.resolve("manifest.txt"), Report.manifestText(bootstrap, clientProps, ef.experimentId()));
         if (ef instanceof ContinuousExperimentFile c) {
-            ContinuousResults.write(c, phi, moments, dir, out,
-                    () -> ExperimentLog.read(bootstrap, clientProps, ef.experimentId()).priors());
+            // the in-process meta-test of a MuJoCo run takes minutes: SIGTERM ends it after the current test task
+            AtomicBoolean stopRequested = new AtomicBoolean();
+            stop.onStop(() -> stopRequested.set(true));
+            try {
+                ContinuousResults.write(c, phi, moments, dir, out,
+                        () -> ExperimentLog.read(bootstrap, clientProps, ef.experimentId()).priors(), stopRequested::get);
+            } catch (ContinuousResults.Stopped e) {
+                out.printf("meta-test stopped (SIGTERM): the training is complete and committed in the log; wrote %s and %s."
+                        + " 'metastream report --experiment %s' runs the meta-test from the log%n",
+                        dir.resolve("progress.csv"), dir.resolve("manifest.txt"), ef.experimentId());
+                return null;
+            }
         } else {
             writeResults((ExperimentFile) ef, phi, pipelineEval, dir, out);
         }

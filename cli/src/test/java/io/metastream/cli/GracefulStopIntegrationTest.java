@@ -89,6 +89,41 @@ class GracefulStopIntegrationTest {
         }
     }
 
+    /**
+     * SIGTERM during the in-process meta-test of a continuous run (minutes for MuJoCo) ends it after the
+     * test task in progress: exit status 143, no meta-test file, and the message naming 'report'; the
+     * training itself is complete in the log.
+     */
+    @Test
+    void sigtermDuringTheContinuousMetaTestEndsItAndKeepsTheTrainedLog(EmbeddedKafkaBroker broker) throws Exception {
+        String id = SharedKafkaBroker.uniqueName("sigterm-metatest");
+        String bootstrap = broker.bootstrapServers();
+        Path out = dir.resolve("continuous-out");
+        // the point-navigation config, 2 meta-iterations, and a meta-test made long by many evaluation episodes
+        List<String> args = List.of("run", "--config", Path.of("../configs/pointnav-alg1.yaml").toString(),
+                "--bootstrap-servers", bootstrap, "--out", out.toString(), "--set", "experiment-id=" + id,
+                "--set", "iterations=2", "--set", "tasks-per-iteration=2", "--set", "eval-episodes=2000");
+        try (RoleProcess run = RoleProcess.start("run-metatest", dir, args)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+            while (!run.log().contains("test task 1/")) {
+                run.assertAlive();
+                assertThat(System.nanoTime()).as(run.describe("to finish its first test task")).isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            int code = run.stop(Duration.ofSeconds(60));
+            assertThat(code).as(run.describe("exit status")).isEqualTo(RoleProcess.SIGTERM_EXIT);
+            String log = run.log();
+            assertThat(log).contains("stop requested (SIGTERM)").contains("meta-test stopped (SIGTERM)")
+                    .contains("metastream report --experiment " + id).doesNotContain("Exception in thread");
+            assertThat(log.lines().filter(l -> l.contains("meta-test ") && l.contains(" done ("))).as("test tasks finished")
+                    .hasSizeLessThan(40);
+        }
+        assertThat(out.resolve("meta-test.csv")).doesNotExist();
+        assertThat(out.resolve("manifest.txt")).exists();
+        assertThat(Files.readAllLines(out.resolve("progress.csv"))).hasSize(1 + 2);
+        assertThat(ExperimentLog.read(bootstrap, Map.of(), id).priors()).containsKey(2L);
+    }
+
     /** Runs the CLI in this JVM with stdout captured. */
     private static final class MetastreamCommandRunner {
         static int run(ByteArrayOutputStream out, String... args) {

@@ -8,6 +8,7 @@ import io.metastream.core.task.ContinuousTaskFamily;
 import io.metastream.core.task.TaskEnvironment;
 
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * Continuous meta-test (EXPERIMENTS.md §MuJoCo): on every test task, for k = 0..K evaluate the
@@ -98,6 +99,17 @@ public final class ContinuousMetaTest<T> {
      * ({@link ContinuousMaml#adapt}); same seeds, collections and evaluations either way.
      */
     public Returns evaluate(MetaMethod adaptation, double[] start, ObservationNormalizer normalizer, List<T> tasks) {
+        return evaluate(adaptation, start, normalizer, tasks, task -> { });
+    }
+
+    /**
+     * As {@link #evaluate(MetaMethod, double[], ObservationNormalizer, List)}, calling {@code afterTask}
+     * with the task's index once each task's curve is complete: for progress output, and for a caller
+     * that stops a long meta-test early (an exception thrown there ends the evaluation). The callback
+     * does not change any number.
+     */
+    public Returns evaluate(MetaMethod adaptation, double[] start, ObservationNormalizer normalizer, List<T> tasks,
+                            IntConsumer afterTask) {
         ContinuousMaml maml = adaptation.isMaml()
                 ? new ContinuousMaml(config.withMethod(adaptation), family.obsDim(), family.actDim()) : null;
         int steps = config.testSteps();
@@ -125,6 +137,7 @@ public final class ContinuousMetaTest<T> {
             } finally {
                 ContinuousTaskFamily.close(env);
             }
+            afterTask.accept(i);
         }
         return new Returns(det, sto);
     }
