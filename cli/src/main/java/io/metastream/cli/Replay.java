@@ -53,6 +53,12 @@ final class Replay {
             throw new IllegalArgumentException("experiment '" + source + "' has no manifest in its control topic: nothing to replay"
                     + " (is the experiment id right, and --bootstrap-servers the cluster it ran on?)");
         }
+        java.util.OptionalInt imported = io.metastream.trainer.ExperimentCheckpoint.importedThroughRound(bootstrap, clientProps, source);
+        if (imported.isPresent() && imported.getAsInt() >= 0) {
+            throw new IllegalArgumentException("experiment '" + source + "' was imported from a checkpoint taken after round "
+                    + (imported.getAsInt() + 1) + ": the trajectories of rounds 1.." + (imported.getAsInt() + 1) + " are not on this"
+                    + " cluster, so it cannot be replayed here (replay it where its full log is)");
+        }
         int rounds = x.decisions().size();
         if (rounds == 0) {
             throw new IllegalArgumentException("experiment '" + source + "' has not completed a meta-iteration: nothing to replay");

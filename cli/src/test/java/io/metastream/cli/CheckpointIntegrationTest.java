@@ -1,0 +1,137 @@
+package io.metastream.cli;
+
+import io.metastream.broker.EmbeddedKafkaBroker;
+import io.metastream.broker.SharedKafkaBroker;
+import io.metastream.core.meta.TabularMetaTrainer;
+import io.metastream.producers.RolloutWorker;
+import io.metastream.producers.WorkerConfig;
+import io.metastream.schemas.Topics;
+import io.metastream.streams.AdapterApp;
+import io.metastream.trainer.ExperimentCheckpoint;
+import io.metastream.trainer.ExperimentLog;
+import io.metastream.trainer.ExperimentTopics;
+import io.metastream.trainer.StreamingTrainer;
+import io.metastream.trainer.TrainerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * An experiment stopped after two rounds on one cluster, checkpointed to a file and imported into
+ * a fresh cluster, resumes there at round 3 and ends with the meta-prior sequence of an
+ * uninterrupted run (the in-process reference loop) bit for bit — synchronously, and
+ * asynchronously with rounds in flight at the checkpoint. A second import, and a replay of the
+ * imported log, are refused with one-line reasons.
+ */
+@ExtendWith(SharedKafkaBroker.class)
+class CheckpointIntegrationTest {
+
+    private static final class Stop extends RuntimeException {
+        Stop() {
+            super("stopped by the test", null, false, false);
+        }
+    }
+
+    @Test
+    void aCheckpointResumesOnAFreshClusterExactly(EmbeddedKafkaBroker source, @TempDir Path dir) throws Exception {
+        try (EmbeddedKafkaBroker target = EmbeddedKafkaBroker.builder().build().start()) {
+            for (int maxStaleness : new int[]{0, 2}) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("experiment-id", SharedKafkaBroker.uniqueName("checkpoint"));
+                m.put("family", "frozenlake-low");
+                m.put("alg", "2");
+                m.put("seed", 4);
+                m.put("iterations", 5);
+                m.put("tasks-per-iteration", 2);
+                m.put("episodes", 30);
+                m.put("sarsa-sweeps", 3);
+                m.put("max-staleness", maxStaleness);
+                ExperimentFile ef = ExperimentFile.fromMap(m, "test");
+                String id = ef.experimentId();
+                List<Integer> rounds = new ArrayList<>();
+
+                String a = source.bootstrapServers();
+                ExperimentTopics.create(a, id, 3, (short) 1, Map.of());
+                try (RolloutWorker w = RolloutWorker.start(WorkerConfig.of(id, "w", a));
+                     AdapterApp adapter = RunSession.adapter(ef, a, Map.of(), null).start();
+                     StreamingTrainer first = new StreamingTrainer(config(ef, a, maxStaleness))) {
+                    assertThatThrownBy(() -> first.run(r -> {
+                        rounds.add(r.round());
+                        if (r.round() == 1) {
+                            throw new Stop();
+                        }
+                    }, n -> { })).isInstanceOf(Stop.class);
+                }
+                Path file = dir.resolve(id + ".checkpoint");
+                ExperimentCheckpoint.Summary exported = ExperimentCheckpoint.export(a, Map.of(), id, file);
+                assertThat(exported.roundsDone()).isEqualTo(2);
+                assertThat(exported.priorVersions()).isEqualTo(3);   // v0, v1, v2
+                assertThat(exported.partitions()).isEqualTo(3);
+                // the PRE assignments issued and not yet decided: round 3, and rounds 4..5 when asynchronous
+                assertThat(exported.recordsByTopic().get(Topics.ASSIGNMENTS)).isEqualTo((1 + maxStaleness) * 2);
+
+                String b = target.bootstrapServers();
+                ExperimentCheckpoint.Summary imported = ExperimentCheckpoint.importInto(b, Map.of(), file, (short) 1);
+                assertThat(imported.recordsByTopic()).isEqualTo(exported.recordsByTopic());
+                assertThatThrownBy(() -> ExperimentCheckpoint.importInto(b, Map.of(), file, (short) 1))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already exists on " + b);
+
+                List<String> notes = new ArrayList<>();
+                try (RolloutWorker w = RolloutWorker.start(WorkerConfig.of(id, "w", b));
+                     AdapterApp adapter = RunSession.adapter(ef, b, Map.of(), null).start();
+                     StreamingTrainer second = new StreamingTrainer(config(ef, b, maxStaleness))) {
+                    second.run(r -> rounds.add(r.round()), notes::add);
+                }
+                assertThat(rounds).as("max-staleness %d", maxStaleness).containsExactly(0, 1, 2, 3, 4);
+                assertThat(notes.get(0)).startsWith("resuming experiment " + id + " at round 3 of 5 from meta-prior v2");
+
+                ExperimentLog log = ExperimentLog.read(b, Map.of(), id);
+                assertThat(log.decisions()).hasSize(5);
+                assertThat(log.preAssignments()).as("no PRE assignment issued twice").hasSize(3 * 2);   // rounds 3..5, imported or issued after the import
+                if (maxStaleness == 0) {
+                    List<double[]> reference = new ArrayList<>();
+                    new TabularMetaTrainer(ef.experiment()).train(s -> reference.add(s.phi()));
+                    for (int v = 1; v <= 5; v++) {
+                        assertThat(log.priorParams(v)).as("meta-prior v%d", v).containsExactly(reference.get(v - 1));
+                    }
+                } else {
+                    // the rounds in flight at the checkpoint keep the versions they were issued with (0, 0, 0, then 1, 2)
+                    assertThat(log.decisions().values()).extracting(d -> d.getConsumed().get(0).getPolicyVersion())
+                            .containsExactly(0L, 0L, 0L, 1L, 2L);
+                }
+                assertThat(ExperimentCheckpoint.importedThroughRound(b, Map.of(), id)).hasValue(1);
+                assertThat(ExperimentCheckpoint.importedThroughRound(a, Map.of(), id)).isEmpty();
+                assertThatThrownBy(() -> Replay.run(b, Map.of(), id, id + "-replay", new PrintStream(new ByteArrayOutputStream())))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("imported from a checkpoint taken after round 2");
+            }
+        }
+    }
+
+    @Test
+    void exportOfAnUnknownExperimentAndImportOfAMissingFileAreUserErrors(EmbeddedKafkaBroker broker, @TempDir Path dir) {
+        String b = broker.bootstrapServers();
+        assertThat(MetastreamCommand.userError(new IllegalArgumentException("x"))).isEqualTo("x");
+        assertThatThrownBy(() -> ExperimentCheckpoint.export(b, Map.of(), SharedKafkaBroker.uniqueName("nothing"),
+                dir.resolve("c"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nothing to checkpoint");
+        assertThatThrownBy(() -> ExperimentCheckpoint.importInto(b, Map.of(), dir.resolve("missing"), (short) 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not exist");
+    }
+
+    private static TrainerConfig config(ExperimentFile ef, String bootstrap, int maxStaleness) {
+        return new TrainerConfig(ef.experimentId(), bootstrap, ef.experiment(), Duration.ofMinutes(3), maxStaleness, Map.of(),
+                ef.canonicalText());
+    }
+}
