@@ -21,7 +21,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,27 +37,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @ExtendWith(SharedKafkaBroker.class)
 class CheckpointIntegrationTest {
 
-    private static final class Stop extends RuntimeException {
-        Stop() {
-            super("stopped by the test", null, false, false);
-        }
-    }
 
     @Test
     void aCheckpointResumesOnAFreshClusterExactly(EmbeddedKafkaBroker source, @TempDir Path dir) throws Exception {
         try (EmbeddedKafkaBroker target = EmbeddedKafkaBroker.builder().build().start()) {
             for (int maxStaleness : new int[]{0, 2}) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("experiment-id", SharedKafkaBroker.uniqueName("checkpoint"));
-                m.put("family", "frozenlake-low");
-                m.put("alg", "2");
-                m.put("seed", 4);
-                m.put("iterations", 5);
-                m.put("tasks-per-iteration", 2);
-                m.put("episodes", 30);
-                m.put("sarsa-sweeps", 3);
-                m.put("max-staleness", maxStaleness);
-                ExperimentFile ef = ExperimentFile.fromMap(m, "test");
+                ExperimentFile ef = StoppableRuns.smallFrozenLake("checkpoint", 4, maxStaleness);
                 String id = ef.experimentId();
                 List<Integer> rounds = new ArrayList<>();
 
@@ -70,9 +54,9 @@ class CheckpointIntegrationTest {
                     assertThatThrownBy(() -> first.run(r -> {
                         rounds.add(r.round());
                         if (r.round() == 1) {
-                            throw new Stop();
+                            throw new StoppableRuns.Stop();
                         }
-                    }, n -> { })).isInstanceOf(Stop.class);
+                    }, n -> { })).isInstanceOf(StoppableRuns.Stop.class);
                 }
                 Path file = dir.resolve(id + ".checkpoint");
                 ExperimentCheckpoint.Summary exported = ExperimentCheckpoint.export(a, Map.of(), id, file);

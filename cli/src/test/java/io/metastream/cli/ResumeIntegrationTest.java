@@ -16,7 +16,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,27 +32,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @ExtendWith(SharedKafkaBroker.class)
 class ResumeIntegrationTest {
 
-    /** Thrown from the progress callback: the trainer stops right after a round was committed. */
-    private static final class Stop extends RuntimeException {
-        Stop() {
-            super("stopped by the test", null, false, false);
-        }
-    }
 
     @Test
     void aStoppedTrainerIsResumedExactlyAndAForeignConfigIsRefused(EmbeddedKafkaBroker broker) throws Exception {
         for (int maxStaleness : new int[]{0, 2}) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("experiment-id", SharedKafkaBroker.uniqueName("resume"));
-            m.put("family", "frozenlake-low");
-            m.put("alg", "2");
-            m.put("seed", 9);
-            m.put("iterations", 5);
-            m.put("tasks-per-iteration", 2);
-            m.put("episodes", 30);
-            m.put("sarsa-sweeps", 3);
-            m.put("max-staleness", maxStaleness);
-            ExperimentFile ef = ExperimentFile.fromMap(m, "test");
+            ExperimentFile ef = StoppableRuns.smallFrozenLake("resume", 9, maxStaleness);
             String id = ef.experimentId();
             String bootstrap = broker.bootstrapServers();
             ExperimentTopics.create(bootstrap, id, 3, (short) 1, Map.of());
@@ -68,9 +51,9 @@ class ResumeIntegrationTest {
                     assertThatThrownBy(() -> first.run(r -> {
                         rounds.add(r.round());
                         if (r.round() == 1) {
-                            throw new Stop();
+                            throw new StoppableRuns.Stop();
                         }
-                    }, notes::add)).isInstanceOf(Stop.class);
+                    }, notes::add)).isInstanceOf(StoppableRuns.Stop.class);
                 }
                 System.setProperty(CodeVersion.PROPERTY, "test-B");   // a resumed run on other code says so
                 try (StreamingTrainer second = new StreamingTrainer(tc)) {
