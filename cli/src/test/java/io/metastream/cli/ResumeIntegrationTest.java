@@ -2,7 +2,6 @@ package io.metastream.cli;
 
 import io.metastream.broker.EmbeddedKafkaBroker;
 import io.metastream.broker.SharedKafkaBroker;
-import io.metastream.core.meta.TabularMetaTrainer;
 import io.metastream.producers.RolloutWorker;
 import io.metastream.producers.WorkerConfig;
 import io.metastream.streams.AdapterApp;
@@ -83,15 +82,9 @@ class ResumeIntegrationTest {
             assertThat(log.decisions()).hasSize(5);
             assertThat(log.manifest().getCodeVersion()).isEqualTo("test-A");
             if (maxStaleness == 0) {
-                List<double[]> reference = new ArrayList<>();
-                new TabularMetaTrainer(ef.experiment()).train(s -> reference.add(s.phi()));
-                for (int v = 1; v <= 5; v++) {
-                    assertThat(log.priorParams(v)).as("meta-prior v%d", v).containsExactly(reference.get(v - 1));
-                }
+                StoppableRuns.assertPriorsMatchReference(log, ef);
             } else {
-                // asynchronous: the resumed trainer keeps the versions rounds 2..3 were issued with before the stop
-                assertThat(log.decisions().values()).extracting(d -> d.getConsumed().get(0).getPolicyVersion())
-                        .containsExactly(0L, 0L, 0L, 1L, 2L);
+                StoppableRuns.assertStoppedAsyncVersions(log);   // rounds 2..3 keep the versions issued before the stop
                 assertThat(log.preAssignments()).as("no PRE assignment issued twice").hasSize(5 * 2);
             }
         }

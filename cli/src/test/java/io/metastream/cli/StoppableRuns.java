@@ -1,9 +1,15 @@
 package io.metastream.cli;
 
 import io.metastream.broker.SharedKafkaBroker;
+import io.metastream.core.meta.TabularMetaTrainer;
+import io.metastream.trainer.ExperimentLog;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** What the tests that stop a trainer mid-experiment and resume it share. */
 final class StoppableRuns {
@@ -34,5 +40,26 @@ final class StoppableRuns {
         m.put("sarsa-sweeps", 3);
         m.put("max-staleness", maxStaleness);
         return ExperimentFile.fromMap(m, "test");
+    }
+
+    /**
+     * The finished synchronous experiment's meta-priors v1..v5 equal, bit for bit, those of the
+     * in-process reference loop run on the same experiment.
+     */
+    static void assertPriorsMatchReference(ExperimentLog log, ExperimentFile ef) {
+        List<double[]> reference = new ArrayList<>();
+        new TabularMetaTrainer(ef.experiment()).train(s -> reference.add(s.phi()));
+        for (int v = 1; v <= 5; v++) {
+            assertThat(log.priorParams(v)).as("meta-prior v%d", v).containsExactly(reference.get(v - 1));
+        }
+    }
+
+    /**
+     * The finished asynchronous (max-staleness 2) experiment, stopped after round 2: the rounds in
+     * flight at the stop keep the versions they were issued with (0, 0, 0), then 1, 2.
+     */
+    static void assertStoppedAsyncVersions(ExperimentLog log) {
+        assertThat(log.decisions().values()).extracting(d -> d.getConsumed().get(0).getPolicyVersion())
+                .containsExactly(0L, 0L, 0L, 1L, 2L);
     }
 }
