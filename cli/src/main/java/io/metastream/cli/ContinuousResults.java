@@ -125,6 +125,17 @@ final class ContinuousResults {
         List<T> goals = family.validationTasks();
         out.printf(Locale.ROOT, "validation: meta-prior versions 0, %d, %d, ... and the last (of %d in the log) on %d validation"
                 + " goals, one adaptation step each ...%n", every, 2 * every, priors.size(), goals.size());
+        List<Long> missing = new ArrayList<>();
+        for (long v = 0; v < last; v += every) {
+            if (!priors.containsKey(v)) {
+                missing.add(v);
+            }
+        }
+        if (!missing.isEmpty()) {
+            out.printf(Locale.ROOT, "note: %d of the versions to validate are not in the log (first v%d; e.g. it was imported from"
+                    + " a checkpoint exported with a --keep-every that does not divide validate-every %d): the others are scored%n",
+                    missing.size(), missing.get(0), every);
+        }
         ContinuousMetaTest<T> test = new ContinuousMetaTest<>(exp, family);
         ContinuousBoMrl bomrl = new ContinuousBoMrl(exp, family.obsDim(), family.actDim());
         StringBuilder csv = new StringBuilder("version,deterministic,stochastic\n");

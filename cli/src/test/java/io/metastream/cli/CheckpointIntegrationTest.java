@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * An experiment stopped after two rounds on one cluster, checkpointed to a file and imported into
+ * An experiment stopped after two rounds on one cluster, checkpointed to a file (thinned to every
+ * second meta-prior version, which must still keep the versions in-flight rounds run on) and imported into
  * a fresh cluster, resumes there at round 3 and ends with the meta-prior sequence of an
  * uninterrupted run (the in-process reference loop) bit for bit — synchronously, and
  * asynchronously with rounds in flight at the checkpoint. A second import, and a replay of the
@@ -57,11 +58,18 @@ class CheckpointIntegrationTest {
                         }
                     }, n -> { })).isInstanceOf(StoppableRuns.Stop.class);
                 }
+                ExperimentCheckpoint.Summary full = ExperimentCheckpoint.export(a, Map.of(), id, dir.resolve(id + ".full"));
+                assertThat(full.priorVersions()).isEqualTo(3);   // v0, v1, v2
+                assertThat(full.droppedPriorVersions()).isZero();
+                // thinned to every 2nd version: v1 stays behind when synchronous, but not when round 3 is in flight on it
                 Path file = dir.resolve(id + ".checkpoint");
-                ExperimentCheckpoint.Summary exported = ExperimentCheckpoint.export(a, Map.of(), id, file);
+                ExperimentCheckpoint.Summary exported = ExperimentCheckpoint.export(a, Map.of(), id, file, 2);
                 assertThat(exported.roundsDone()).isEqualTo(2);
-                assertThat(exported.priorVersions()).isEqualTo(3);   // v0, v1, v2
+                assertThat(exported.priorVersions()).isEqualTo(maxStaleness == 0 ? 2 : 3);
+                assertThat(exported.droppedPriorVersions()).isEqualTo(maxStaleness == 0 ? 1 : 0);
                 assertThat(exported.partitions()).isEqualTo(3);
+                assertThat(exported.recordsByTopic()).isEqualTo(maxStaleness == 0
+                        ? withPolicies(full.recordsByTopic(), 2) : full.recordsByTopic());
                 // the PRE assignments issued and not yet decided: round 3, and rounds 4..5 when asynchronous
                 assertThat(exported.recordsByTopic().get(Topics.ASSIGNMENTS)).isEqualTo((1 + maxStaleness) * 2);
 
@@ -84,7 +92,8 @@ class CheckpointIntegrationTest {
                 assertThat(log.decisions()).hasSize(5);
                 assertThat(log.preAssignments()).as("no PRE assignment issued twice").hasSize(3 * 2);   // rounds 3..5, imported or issued after the import
                 if (maxStaleness == 0) {
-                    StoppableRuns.assertPriorsMatchReference(log, ef);
+                    assertThat(log.priors()).doesNotContainKey(1L);
+                    StoppableRuns.assertPriorsMatchReference(log, ef, 2);
                 } else {
                     StoppableRuns.assertStoppedAsyncVersions(log);   // the rounds in flight at the checkpoint included
                 }
@@ -105,6 +114,14 @@ class CheckpointIntegrationTest {
                 dir.resolve("c"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nothing to checkpoint");
         assertThatThrownBy(() -> ExperimentCheckpoint.importInto(b, Map.of(), dir.resolve("missing"), (short) 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> ExperimentCheckpoint.export(b, Map.of(), "x", dir.resolve("c"), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--keep-every must be at least 1");
+    }
+
+    private static Map<Topics, Integer> withPolicies(Map<Topics, Integer> counts, int policies) {
+        Map<Topics, Integer> m = new java.util.EnumMap<>(counts);
+        m.put(Topics.POLICIES, policies);
+        return m;
     }
 
     private static TrainerConfig config(ExperimentFile ef, String bootstrap, int maxStaleness) {

@@ -82,7 +82,7 @@ class ResumeIntegrationTest {
             assertThat(log.decisions()).hasSize(5);
             assertThat(log.manifest().getCodeVersion()).isEqualTo("test-A");
             if (maxStaleness == 0) {
-                StoppableRuns.assertPriorsMatchReference(log, ef);
+                StoppableRuns.assertPriorsMatchReference(log, ef, 1);
             } else {
                 StoppableRuns.assertStoppedAsyncVersions(log);   // rounds 2..3 keep the versions issued before the stop
                 assertThat(log.preAssignments()).as("no PRE assignment issued twice").hasSize(5 * 2);

@@ -31,12 +31,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -46,8 +49,9 @@ import java.util.regex.Pattern;
  *
  * <p>It holds the raw records (same bytes, partition and timestamp) of {@code control} (manifest
  * and every decision with the meta-learner's state), the meta-prior versions of {@code policies}
- * (the last record of each), {@code metrics} and {@code dead-letters}, and the PRE assignments of
- * the rounds issued but not yet decided. Trajectories and meta-gradients, the bulk of the log, stay
+ * (the last record of each; all of them, or a thinned subset that still holds every version a
+ * resume needs), {@code metrics} and {@code dead-letters}, and the PRE assignments of the rounds
+ * issued but not yet decided. Trajectories and meta-gradients, the bulk of the log, stay
  * behind: after an import the trainer resumes exactly as on the original log (same rounds, same
  * versions, same seeds), but the rounds before the checkpoint cannot be replayed from the new
  * cluster. Imported records carry the header {@value #IMPORT_HEADER} (the checkpoint's last round),
@@ -65,6 +69,8 @@ public final class ExperimentCheckpoint {
     static final String META_EXPERIMENT = "metastream.experiment-id";
     static final String META_PARTITIONS = "metastream.partitions";
     static final String META_LAST_ROUND = "metastream.last-round";
+    /** The export's keep-every (1: every meta-prior version); informational, import does not need it. */
+    static final String META_KEEP_EVERY = "metastream.keep-every";
     private static final String FORMAT = "1";
 
     /** The topics a checkpoint carries records of (all of some, part of the others). */
@@ -81,9 +87,12 @@ public final class ExperimentCheckpoint {
             .optionalBytes("value")
             .endRecord();
 
-    /** What a checkpoint holds. */
+    /**
+     * What a checkpoint holds; {@code droppedPriorVersions} counts the meta-prior versions an export
+     * with {@code keepEvery > 1} left behind (0 on import).
+     */
     public record Summary(String experimentId, int partitions, int lastRound, int priorVersions,
-                          Map<Topics, Integer> recordsByTopic) {
+                          int droppedPriorVersions, Map<Topics, Integer> recordsByTopic) {
 
         /** Rounds decided in the checkpoint (the next run starts at round {@code lastRound + 1}, 0-based). */
         public int roundsDone() {
@@ -94,8 +103,24 @@ public final class ExperimentCheckpoint {
     private ExperimentCheckpoint() {
     }
 
-    /** Writes {@code experimentId}'s checkpoint, read from its topics as they stand now, to {@code file}. */
+    /** Writes {@code experimentId}'s checkpoint, read from its topics as they stand now, with every meta-prior version, to {@code file}. */
     public static Summary export(String bootstrapServers, Map<String, ?> clientProperties, String experimentId, Path file) {
+        return export(bootstrapServers, clientProperties, experimentId, file, 1);
+    }
+
+    /**
+     * Writes {@code experimentId}'s checkpoint, read from its topics as they stand now, to {@code file},
+     * keeping the meta-prior versions 0, {@code keepEvery}, 2·{@code keepEvery}, … and every version a
+     * resume needs (that of the last decided round and those the in-flight rounds were issued with).
+     * With {@code keepEvery} 1 every version is kept. A run's post-training validation
+     * ({@code validate-every}) scores only versions the log has, so thin with its period or a divisor
+     * of it to keep the result unchanged; most of a MuJoCo checkpoint's bytes are meta-prior versions.
+     */
+    public static Summary export(String bootstrapServers, Map<String, ?> clientProperties, String experimentId, Path file,
+                                 int keepEvery) {
+        if (keepEvery < 1) {
+            throw new IllegalArgumentException("--keep-every must be at least 1 (1 keeps every meta-prior version), got " + keepEvery);
+        }
         ExperimentLog log = ExperimentLog.read(bootstrapServers, clientProperties, experimentId);
         if (log.manifest() == null) {
             throw new IllegalArgumentException("experiment " + experimentId + " has no manifest in "
@@ -108,7 +133,18 @@ public final class ExperimentCheckpoint {
         for (Topics t : List.of(Topics.CONTROL, Topics.METRICS, Topics.DEAD_LETTERS)) {
             chosen.put(t, TopicReader.readAll(bootstrapServers, clientProperties, t.of(experimentId)));
         }
-        Pattern prior = Pattern.compile(Pattern.quote(experimentId + "/prior/v") + "\\d+");
+        List<ConsumerRecord<String, byte[]>> inFlight = new ArrayList<>();
+        Set<Long> needed = new HashSet<>();
+        needed.add(lastRound < 0 ? 0L : log.decisions().get(lastRound).getPolicyVersion());
+        for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(bootstrapServers, clientProperties,
+                Topics.ASSIGNMENTS.of(experimentId))) {
+            RolloutAssignment a = decodeAssignment(r);
+            if (a != null && a.getPhase() == Phase.PRE && experimentId.equals(a.getExperimentId()) && a.getRound() > lastRound) {
+                inFlight.add(r);
+                needed.add(a.getPolicyVersion());
+            }
+        }
+        Pattern prior = Pattern.compile(Pattern.quote(experimentId + "/prior/v") + "(\\d+)");
         Map<String, ConsumerRecord<String, byte[]>> lastPerKey = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(bootstrapServers, clientProperties,
                 Topics.POLICIES.of(experimentId))) {
@@ -117,15 +153,15 @@ public final class ExperimentCheckpoint {
                 lastPerKey.put(r.key(), r);   // what compaction keeps
             }
         }
-        chosen.put(Topics.POLICIES, new ArrayList<>(lastPerKey.values()));
-        List<ConsumerRecord<String, byte[]>> inFlight = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(bootstrapServers, clientProperties,
-                Topics.ASSIGNMENTS.of(experimentId))) {
-            RolloutAssignment a = decodeAssignment(r);
-            if (a != null && a.getPhase() == Phase.PRE && experimentId.equals(a.getExperimentId()) && a.getRound() > lastRound) {
-                inFlight.add(r);
+        List<ConsumerRecord<String, byte[]>> kept = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : lastPerKey.values()) {
+            Matcher m = prior.matcher(r.key());
+            long v = m.matches() ? Long.parseLong(m.group(1)) : 0L;
+            if (v % keepEvery == 0 || needed.contains(v)) {
+                kept.add(r);
             }
         }
+        chosen.put(Topics.POLICIES, kept);
         chosen.put(Topics.ASSIGNMENTS, inFlight);
 
         Map<Topics, Integer> counts = new EnumMap<>(Topics.class);
@@ -140,6 +176,7 @@ public final class ExperimentCheckpoint {
                 w.setMeta(META_EXPERIMENT, experimentId);
                 w.setMeta(META_PARTITIONS, Integer.toString(partitions));
                 w.setMeta(META_LAST_ROUND, Integer.toString(lastRound));
+                w.setMeta(META_KEEP_EVERY, Integer.toString(keepEvery));
                 w.create(SCHEMA, file.toFile());
                 for (Map.Entry<Topics, List<ConsumerRecord<String, byte[]>>> e : chosen.entrySet()) {
                     for (ConsumerRecord<String, byte[]> r : e.getValue()) {
@@ -157,7 +194,7 @@ public final class ExperimentCheckpoint {
         } catch (IOException e) {
             throw new IllegalArgumentException("could not write the checkpoint to " + file + ": " + e.getMessage(), e);
         }
-        return new Summary(experimentId, partitions, lastRound, lastPerKey.size(), counts);
+        return new Summary(experimentId, partitions, lastRound, kept.size(), lastPerKey.size() - kept.size(), counts);
     }
 
     /**
@@ -231,7 +268,7 @@ public final class ExperimentCheckpoint {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while importing the checkpoint of " + id, e);
             }
-            return new Summary(id, partitions, lastRound, priors, counts);
+            return new Summary(id, partitions, lastRound, priors, 0, counts);
         } catch (IOException e) {
             throw new IllegalArgumentException("could not read checkpoint " + file + ": " + e.getMessage(), e);
         }
