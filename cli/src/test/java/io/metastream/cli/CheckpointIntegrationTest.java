@@ -80,10 +80,36 @@ class CheckpointIntegrationTest {
                         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already exists on " + b);
 
                 List<String> notes = new ArrayList<>();
+                List<ExperimentCheckpoint.Summary> whileRunning = new java.util.concurrent.CopyOnWriteArrayList<>();
+                java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+                java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+                Thread exporter = new Thread(() -> {
+                    // checkpoints of the running experiment, each of which must be one consistent state
+                    try {
+                        for (int i = 0; !done.get(); i++) {
+                            whileRunning.add(ExperimentCheckpoint.export(b, Map.of(), id, dir.resolve(id + ".running-" + (i % 2))));
+                        }
+                    } catch (Throwable t) {
+                        failed.set(t);
+                    }
+                }, "exporter");
                 try (RolloutWorker w = RolloutWorker.start(WorkerConfig.of(id, "w", b));
                      AdapterApp adapter = RunSession.adapter(ef, b, Map.of(), null).start();
                      StreamingTrainer second = new StreamingTrainer(config(ef, b, maxStaleness))) {
+                    exporter.start();
                     second.run(r -> rounds.add(r.round()), notes::add);
+                } finally {
+                    done.set(true);
+                    exporter.join();
+                }
+                assertThat(failed.get()).as("export while running").isNull();
+                assertThat(whileRunning).as("exports while running").isNotEmpty();
+                int thinnedAway = maxStaleness == 0 ? 1 : 0;   // v1, left behind by the import above
+                for (ExperimentCheckpoint.Summary s : whileRunning) {
+                    int n = s.roundsDone();   // the manifest and one decision, one metrics record and one new prior per round
+                    assertThat(s.recordsByTopic().get(Topics.CONTROL)).as("control of %d rounds", n).isEqualTo(1 + n);
+                    assertThat(s.recordsByTopic().get(Topics.METRICS)).as("metrics of %d rounds", n).isEqualTo(n);
+                    assertThat(s.priorVersions()).as("meta-prior versions of %d rounds", n).isEqualTo(1 + n - thinnedAway);
                 }
                 assertThat(rounds).as("max-staleness %d", maxStaleness).containsExactly(0, 1, 2, 3, 4);
                 assertThat(notes.get(0)).startsWith("resuming experiment " + id + " at round 3 of 5 from meta-prior v2");

@@ -121,6 +121,32 @@ public final class ExperimentCheckpoint {
         if (keepEvery < 1) {
             throw new IllegalArgumentException("--keep-every must be at least 1 (1 keeps every meta-prior version), got " + keepEvery);
         }
+        // A running trainer commits each round (prior, decision, metrics, next assignments) in one
+        // transaction, so the topics read here are one consistent state exactly when control did not
+        // grow while they were read; otherwise read them again.
+        String control = Topics.CONTROL.of(experimentId);
+        for (int attempt = 1; ; attempt++) {
+            java.util.SortedMap<Integer, Long> before = TopicReader.endOffsets(bootstrapServers, clientProperties, control);
+            Summary s = exportOnce(bootstrapServers, clientProperties, experimentId, file, keepEvery);
+            if (before.equals(TopicReader.endOffsets(bootstrapServers, clientProperties, control))) {
+                return s;
+            }
+            if (attempt == MAX_EXPORT_ATTEMPTS) {
+                try {
+                    Files.deleteIfExists(file);   // not one consistent state: no file is better than a wrong one
+                } catch (IOException e) {
+                    // the message below says what to do; the file is overwritten by the next export
+                }
+                throw new IllegalStateException("experiment " + experimentId + " decided a round during each of "
+                        + MAX_EXPORT_ATTEMPTS + " export attempts: stop it (SIGTERM) and export again");
+            }
+        }
+    }
+
+    private static final int MAX_EXPORT_ATTEMPTS = 5;
+
+    private static Summary exportOnce(String bootstrapServers, Map<String, ?> clientProperties, String experimentId, Path file,
+                                      int keepEvery) {
         ExperimentLog log = ExperimentLog.read(bootstrapServers, clientProperties, experimentId);
         if (log.manifest() == null) {
             throw new IllegalArgumentException("experiment " + experimentId + " has no manifest in "
