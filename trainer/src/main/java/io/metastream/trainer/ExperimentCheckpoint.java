@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
@@ -72,6 +73,8 @@ public final class ExperimentCheckpoint {
     /** The export's keep-every (1: every meta-prior version); informational, import does not need it. */
     static final String META_KEEP_EVERY = "metastream.keep-every";
     private static final String FORMAT = "1";
+    /** How often an export of a running experiment reads again before it gives up. */
+    private static final int MAX_EXPORT_ATTEMPTS = 5;
 
     /** The topics a checkpoint carries records of (all of some, part of the others). */
     private static final List<Topics> CARRIED = List.of(Topics.CONTROL, Topics.METRICS, Topics.DEAD_LETTERS,
@@ -126,7 +129,7 @@ public final class ExperimentCheckpoint {
         // grow while they were read; otherwise read them again.
         String control = Topics.CONTROL.of(experimentId);
         for (int attempt = 1; ; attempt++) {
-            java.util.SortedMap<Integer, Long> before = TopicReader.endOffsets(bootstrapServers, clientProperties, control);
+            SortedMap<Integer, Long> before = TopicReader.endOffsets(bootstrapServers, clientProperties, control);
             Summary s = exportOnce(bootstrapServers, clientProperties, experimentId, file, keepEvery);
             if (before.equals(TopicReader.endOffsets(bootstrapServers, clientProperties, control))) {
                 return s;
@@ -142,8 +145,6 @@ public final class ExperimentCheckpoint {
             }
         }
     }
-
-    private static final int MAX_EXPORT_ATTEMPTS = 5;
 
     private static Summary exportOnce(String bootstrapServers, Map<String, ?> clientProperties, String experimentId, Path file,
                                       int keepEvery) {
@@ -182,7 +183,8 @@ public final class ExperimentCheckpoint {
         List<ConsumerRecord<String, byte[]>> kept = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : lastPerKey.values()) {
             Matcher m = prior.matcher(r.key());
-            long v = m.matches() ? Long.parseLong(m.group(1)) : 0L;
+            m.matches();   // every key here matched above
+            long v = Long.parseLong(m.group(1));
             if (v % keepEvery == 0 || needed.contains(v)) {
                 kept.add(r);
             }
