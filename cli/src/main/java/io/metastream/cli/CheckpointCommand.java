@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,7 +19,7 @@ import java.util.concurrent.Callable;
                 + " meta-prior versions, metrics, dead letters and in-flight PRE assignments (not its trajectories).",
                 "After 'import', run/trainer with the same config resumes the experiment at the next round, exactly as on"
                 + " the original log; rounds before the checkpoint can only be replayed on the original cluster."},
-        subcommands = {CheckpointCommand.Export.class, CheckpointCommand.Import.class})
+        subcommands = {CheckpointCommand.Export.class, CheckpointCommand.Import.class, CheckpointCommand.Inspect.class})
 final class CheckpointCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -80,6 +81,40 @@ final class CheckpointCommand implements Runnable {
                     file, replication);
             System.out.println(describe("imported checkpoint of", s) + " into " + cluster.bootstrapServers
                     + "; run or trainer with the experiment's config resumes it at round " + (s.roundsDone() + 1));
+            return 0;
+        }
+    }
+
+    @Command(name = "inspect", mixinStandardHelpOptions = true,
+            description = {"Print what a checkpoint file holds, without a cluster: its experiment and record counts, then one"
+                    + " line per meta-prior version (round, policy type, parameter count, |theta|; for a gaussian-mlp the"
+                    + " log-std mean/min/max over action dimensions and the observation normaliser's count).",
+                    "Shows how exploration and the parameters moved over meta-training, e.g. a shrinking log-std."})
+    static final class Inspect implements Callable<Integer> {
+
+        @Option(names = "--file", required = true, paramLabel = "FILE", description = "A file written by 'checkpoint export'.")
+        Path file;
+
+        @Option(names = "--csv", paramLabel = "FILE", description = "Also write the meta-prior table as CSV to FILE.")
+        Path csv;
+
+        @Override
+        public Integer call() throws Exception {
+            ExperimentCheckpoint.Contents c = ExperimentCheckpoint.read(file);
+            List<CheckpointPriors.Row> rows = CheckpointPriors.rows(c.priors());
+            String kept = c.keepEvery() == 0 ? "" : c.keepEvery() == 1 ? " (every version kept)"
+                    : String.format(Locale.ROOT, " (versions 0, %d, %d, ... and those a resume needs)", c.keepEvery(),
+                    2 * c.keepEvery());
+            System.out.println(describe("checkpoint " + file + " of", c.summary()) + kept);
+            System.out.print(CheckpointPriors.table(rows));
+            if (csv != null) {
+                Path parent = csv.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                Files.writeString(csv, CheckpointPriors.csv(rows));
+                System.out.println("Wrote " + csv);
+            }
             return 0;
         }
     }

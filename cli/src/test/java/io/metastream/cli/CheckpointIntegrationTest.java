@@ -73,6 +73,18 @@ class CheckpointIntegrationTest {
                 // the PRE assignments issued and not yet decided: round 3, and rounds 4..5 when asynchronous
                 assertThat(exported.recordsByTopic().get(Topics.ASSIGNMENTS)).isEqualTo((1 + maxStaleness) * 2);
 
+                // the file read back without a cluster: same counts, and the kept versions exactly as in the source log
+                ExperimentCheckpoint.Contents contents = ExperimentCheckpoint.read(file);
+                assertThat(contents.summary().recordsByTopic()).isEqualTo(exported.recordsByTopic());
+                assertThat(contents.summary().roundsDone()).isEqualTo(2);
+                assertThat(contents.keepEvery()).isEqualTo(2);
+                ExperimentLog sourceLog = ExperimentLog.read(a, Map.of(), id);
+                assertThat(contents.priors()).extracting(p -> p.getVersion())
+                        .containsExactlyElementsOf(maxStaleness == 0 ? List.of(0L, 2L) : List.of(0L, 1L, 2L));
+                for (io.metastream.schemas.PolicyParams p : contents.priors()) {
+                    assertThat(p).as("v%d", p.getVersion()).isEqualTo(sourceLog.priors().get(p.getVersion()));
+                }
+
                 String b = target.bootstrapServers();
                 ExperimentCheckpoint.Summary imported = ExperimentCheckpoint.importInto(b, Map.of(), file, (short) 1);
                 assertThat(imported.recordsByTopic()).isEqualTo(exported.recordsByTopic());
@@ -133,13 +145,22 @@ class CheckpointIntegrationTest {
     }
 
     @Test
-    void exportOfAnUnknownExperimentAndImportOfAMissingFileAreUserErrors(EmbeddedKafkaBroker broker, @TempDir Path dir) {
+    void exportOfAnUnknownExperimentAndImportOfAMissingFileAreUserErrors(EmbeddedKafkaBroker broker, @TempDir Path dir)
+            throws java.io.IOException {
         String b = broker.bootstrapServers();
         assertThat(MetastreamCommand.userError(new IllegalArgumentException("x"))).isEqualTo("x");
         assertThatThrownBy(() -> ExperimentCheckpoint.export(b, Map.of(), SharedKafkaBroker.uniqueName("nothing"),
                 dir.resolve("c"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nothing to checkpoint");
         assertThatThrownBy(() -> ExperimentCheckpoint.importInto(b, Map.of(), dir.resolve("missing"), (short) 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> ExperimentCheckpoint.read(dir.resolve("missing")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not exist");
+        Path notACheckpoint = dir.resolve("progress.csv");
+        java.nio.file.Files.writeString(notACheckpoint, "round,version\n0,1\n");
+        assertThatThrownBy(() -> ExperimentCheckpoint.read(notACheckpoint))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a metastream checkpoint");
+        assertThatThrownBy(() -> ExperimentCheckpoint.importInto(b, Map.of(), notACheckpoint, (short) 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a metastream checkpoint");
         assertThatThrownBy(() -> ExperimentCheckpoint.export(b, Map.of(), "x", dir.resolve("c"), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--keep-every must be at least 1");
     }

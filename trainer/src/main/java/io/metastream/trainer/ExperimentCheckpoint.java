@@ -2,8 +2,10 @@ package io.metastream.trainer;
 
 import io.metastream.schemas.MetastreamSerdes;
 import io.metastream.schemas.Phase;
+import io.metastream.schemas.PolicyParams;
 import io.metastream.schemas.RolloutAssignment;
 import io.metastream.schemas.Topics;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.file.CodecFactory;
@@ -29,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -231,14 +234,7 @@ public final class ExperimentCheckpoint {
      * record to its original partition. A trainer started afterwards resumes the experiment.
      */
     public static Summary importInto(String bootstrapServers, Map<String, ?> clientProperties, Path file, short replication) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("checkpoint file " + file + " does not exist");
-        }
-        try (DataFileReader<GenericRecord> reader = new DataFileReader<>(file.toFile(), new GenericDatumReader<>(SCHEMA))) {
-            if (!FORMAT.equals(reader.getMetaString(META_FORMAT))) {
-                throw new IllegalArgumentException(file + " is not a metastream checkpoint (format "
-                        + reader.getMetaString(META_FORMAT) + ", expected " + FORMAT + ")");
-            }
+        try (DataFileReader<GenericRecord> reader = open(file)) {
             String id = reader.getMetaString(META_EXPERIMENT);
             int partitions = Integer.parseInt(reader.getMetaString(META_PARTITIONS));
             int lastRound = Integer.parseInt(reader.getMetaString(META_LAST_ROUND));
@@ -300,6 +296,71 @@ public final class ExperimentCheckpoint {
         } catch (IOException e) {
             throw new IllegalArgumentException("could not read checkpoint " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What a checkpoint file holds, read without a cluster: its summary (records per topic; no
+     * dropped count, the file does not know it), the export's {@code keepEvery} (0 when the file
+     * does not record it) and its meta-prior versions in version order.
+     */
+    public record Contents(Summary summary, int keepEvery, List<PolicyParams> priors) {
+    }
+
+    /** Reads the checkpoint in {@code file}; a missing, foreign or damaged file is an {@link IllegalArgumentException}. */
+    public static Contents read(Path file) {
+        try (DataFileReader<GenericRecord> reader = open(file)) {
+            String id = reader.getMetaString(META_EXPERIMENT);
+            int partitions = Integer.parseInt(reader.getMetaString(META_PARTITIONS));
+            int lastRound = Integer.parseInt(reader.getMetaString(META_LAST_ROUND));
+            String keep = reader.getMetaString(META_KEEP_EVERY);
+            Map<Topics, Integer> counts = new EnumMap<>(Topics.class);
+            for (Topics t : CARRIED) {
+                counts.put(t, 0);
+            }
+            List<PolicyParams> priors = new ArrayList<>();
+            for (GenericRecord g : reader) {
+                Topics t = bySuffix(g.get("topic").toString(), file);
+                counts.merge(t, 1, Integer::sum);
+                ByteBuffer v = (ByteBuffer) g.get("value");
+                if (t != Topics.POLICIES || v == null) {
+                    continue;
+                }
+                byte[] value = new byte[v.remaining()];
+                v.get(value);
+                try {
+                    priors.add(MetastreamSerdes.policyParams().deserializer().deserialize(t.of(id), value));
+                } catch (SerializationException e) {
+                    throw new IllegalArgumentException("checkpoint " + file + " has a meta-prior record (" + g.get("key")
+                            + ") that is not a PolicyParams: " + e.getMessage(), e);
+                }
+            }
+            priors.sort(Comparator.comparingLong(PolicyParams::getVersion));
+            return new Contents(new Summary(id, partitions, lastRound, priors.size(), 0, counts),
+                    keep == null ? 0 : Integer.parseInt(keep), priors);
+        } catch (IOException | AvroRuntimeException | NumberFormatException e) {
+            throw new IllegalArgumentException("could not read checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens {@code file} as a checkpoint: it must exist and carry this format's marker. */
+    private static DataFileReader<GenericRecord> open(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("checkpoint file " + file + " does not exist");
+        }
+        DataFileReader<GenericRecord> reader;
+        try {
+            reader = new DataFileReader<>(file.toFile(), new GenericDatumReader<>(SCHEMA));
+        } catch (IOException | AvroRuntimeException e) {
+            throw new IllegalArgumentException(file + " is not a metastream checkpoint (not an Avro container file: "
+                    + e.getMessage() + ")", e);
+        }
+        if (!FORMAT.equals(reader.getMetaString(META_FORMAT))) {
+            String found = reader.getMetaString(META_FORMAT);
+            reader.close();
+            throw new IllegalArgumentException(file + " is not a metastream checkpoint (format " + found + ", expected "
+                    + FORMAT + ")");
+        }
+        return reader;
     }
 
     /**
