@@ -58,6 +58,12 @@ class ContinuousExperimentFileTest {
         assertThat(baselines).isEqualTo(10);
         assertThat(RunConfig.load(CONFIGS.resolve("halfcheetah-vel-short.yaml"), List.of()).experiment())
                 .isEqualTo(ContinuousExperimentConfig.paper("halfcheetah-vel", ContinuousAlgorithm.ALG1, 0).withIterations(30));
+        // the standardised-advantages experiment: the paper's BO-MRL setting with only that switch on
+        ContinuousExperimentConfig std = (ContinuousExperimentConfig) RunConfig.load(
+                CONFIGS.resolve("halfcheetah-vel-alg1-std.yaml"), List.of()).experiment();
+        assertThat(std.standardizeAdvantages()).isTrue();
+        assertThat(std).isEqualTo(((ContinuousExperimentFile) RunConfig.load(CONFIGS.resolve("halfcheetah-vel-alg1.yaml"),
+                List.of("standardize-advantages=true"))).experiment());
     }
 
     @Test
@@ -78,7 +84,7 @@ class ContinuousExperimentFileTest {
             }
         }
         assertThat(tabular).isGreaterThanOrEqualTo(5);
-        assertThat(continuous).isEqualTo(16);
+        assertThat(continuous).isEqualTo(17);
     }
 
     @Test
@@ -182,6 +188,31 @@ class ContinuousExperimentFileTest {
         assertThatThrownBy(() -> RunConfig.load(f, List.of("promp-kl-weight=-0.1"))).hasMessageContaining("promp-kl-weight must be >= 0");
         assertThatThrownBy(() -> RunConfig.load(f, List.of("promp-step=4"))).hasMessageContaining("unknown key 'promp-step'")
                 .hasMessageContaining("promp-steps");
+    }
+
+    @Test
+    void standardizeAdvantagesIsABoMrlOnlySwitchWrittenOnlyWhenOn(@TempDir Path dir) throws IOException {
+        ContinuousExperimentFile plain = (ContinuousExperimentFile) RunConfig.load(CONFIGS.resolve("halfcheetah-vel-alg1.yaml"), List.of());
+        assertThat(plain.experiment().standardizeAdvantages()).isFalse();
+        assertThat(plain.canonicalText()).doesNotContain("standardize-advantages");   // configs made before the key still match
+        ContinuousExperimentFile on = (ContinuousExperimentFile) RunConfig.load(CONFIGS.resolve("halfcheetah-vel-alg1.yaml"),
+                List.of("standardize-advantages=true"));
+        assertThat(on.experiment().standardizeAdvantages()).isTrue();
+        assertThat(on.experiment()).isNotEqualTo(plain.experiment());
+        assertThat(on.canonicalText()).contains("promp-kl-weight: 5.0E-4\nstandardize-advantages: true\nmax-staleness: 0\n");
+        ContinuousExperimentFile back = ContinuousExperimentFile.parse(on.canonicalText(), "canonical", List.of());
+        assertThat(back.experiment()).isEqualTo(on.experiment());
+        assertThat(back.canonicalText()).isEqualTo(on.canonicalText());
+        // the baselines of compare keep it off (the MAML family always standardises)
+        assertThat(on.experiment().withMethod(MetaMethod.MAML_TRPO).standardizeAdvantages()).isFalse();
+        assertThat(on.experiment().withMethod(MetaMethod.BOMRL).standardizeAdvantages()).isTrue();
+        Path f = dir.resolve("s.yaml");
+        Files.writeString(f, "experiment-id: s\nfamily: pointnav\nalg: 1\nmethod: maml-trpo\n");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("standardize-advantages=true"))).hasMessageContaining(f.toString())
+                .hasMessageContaining("standardize-advantages applies to method bomrl only (maml-trpo always standardises")
+                .hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("method=bomrl", "standardize-advantages=yes")))
+                .hasMessageContaining("key 'standardize-advantages' must be true or false, got 'yes'");
     }
 
     /** replay and report (which rebuild a recorded experiment) are tabular-only: a continuous one is a one-line error. */

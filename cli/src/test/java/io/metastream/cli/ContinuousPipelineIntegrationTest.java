@@ -58,7 +58,7 @@ class ContinuousPipelineIntegrationTest {
         return new ContinuousExperimentConfig(p.family(), p.algorithm(), new int[] {8}, p.initLogStd(), p.outputScale(),
                 p.lambda(), 20, p.innerLearningRate(), p.innerMaxKl(), 6, 10, 3, p.gamma(), 10, 5, p.cgIterations(),
                 p.cgDamping(), p.metaMaxKl(), 3, p.testSteps(), p.evalEpisodes(), 40, true, p.method(), p.innerStepSize(),
-                p.metaLearningRate(), p.prompSteps(), p.prompClip(), p.prompKlWeight(), p.seed());
+                p.metaLearningRate(), p.prompSteps(), p.prompClip(), p.prompKlWeight(), p.seed(), false);
     }
 
     @Test

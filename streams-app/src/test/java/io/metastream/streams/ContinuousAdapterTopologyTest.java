@@ -93,7 +93,7 @@ class ContinuousAdapterTopologyTest {
         return new ContinuousExperimentConfig(p.family(), p.algorithm(), new int[] {8}, p.initLogStd(), 0.5, p.lambda(),
                 10, p.innerLearningRate(), p.innerMaxKl(), 5, 7, 1, p.gamma(), 8, 4, p.cgIterations(), p.cgDamping(),
                 p.metaMaxKl(), 1, p.testSteps(), p.evalEpisodes(), 30, true, p.method(), p.innerStepSize(),
-                p.metaLearningRate(), p.prompSteps(), p.prompClip(), p.prompKlWeight(), p.seed());
+                p.metaLearningRate(), p.prompSteps(), p.prompClip(), p.prompKlWeight(), p.seed(), false);
     }
 
     @BeforeEach

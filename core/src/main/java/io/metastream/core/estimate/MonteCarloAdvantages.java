@@ -80,4 +80,31 @@ public final class MonteCarloAdvantages {
         }
         return new ContinuousBatch(n, obsDim, actDim, obs, actions, adv);
     }
+
+    /**
+     * The batch with its advantages centred and divided by their (population) standard deviation
+     * (+1e-8): unit-scale Â, as the MAML, ProMP and E-MAML reference implementations use before every
+     * policy-gradient step (their step size α = 0.1 assumes it), and BO-MRL's
+     * {@code standardize-advantages} option. On a centred batch of standard deviation s, the bounded
+     * surrogate term (1/λ)·mean(−Â ρ) becomes (1/(λ s))·mean(−Â ρ): the lower level with λ on the
+     * standardised batch is the lower level with λ·s on the raw one.
+     */
+    public static ContinuousBatch standardized(ContinuousBatch b) {
+        double[] adv = b.advantages();
+        double mean = 0;
+        for (double a : adv) {
+            mean += a;
+        }
+        mean /= adv.length;
+        double var = 0;
+        for (double a : adv) {
+            var += (a - mean) * (a - mean);
+        }
+        double scale = 1 / (Math.sqrt(var / adv.length) + 1e-8);
+        double[] out = new double[adv.length];
+        for (int i = 0; i < adv.length; i++) {
+            out[i] = (adv[i] - mean) * scale;
+        }
+        return new ContinuousBatch(b.n(), b.obsDim(), b.actDim(), b.obs(), b.actions(), out);
+    }
 }

@@ -101,8 +101,17 @@ public final class ContinuousBoMrl implements ContinuousMethod {
                 : ObservationNormalizer.identity(moments.dim());
     }
 
-    /** The batch (normalised s, a, Â) of a collection, episodes in index order. */
+    /**
+     * The batch (normalised s, a, Â) of a collection, episodes in index order; Â standardised when the
+     * config says {@code standardize-advantages}.
+     */
     public ContinuousBatch estimate(List<ContinuousTrajectory> episodesInOrder, ObservationNormalizer normalizer) {
+        ContinuousBatch raw = centredEstimate(episodesInOrder, normalizer);
+        return config.standardizeAdvantages() ? MonteCarloAdvantages.standardized(raw) : raw;
+    }
+
+    /** The batch with BOMRL.md's Â (centred Monte-Carlo returns), whatever the config says. */
+    ContinuousBatch centredEstimate(List<ContinuousTrajectory> episodesInOrder, ObservationNormalizer normalizer) {
         return MonteCarloAdvantages.batch(episodesInOrder, normalizer, config.gamma());
     }
 

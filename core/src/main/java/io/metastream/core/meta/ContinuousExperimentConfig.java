@@ -41,6 +41,11 @@ import java.util.Arrays;
  * @param prompClip         ProMP's clip range ε of the outer likelihood ratio (0.3)
  * @param prompKlWeight     ProMP's weight η of mean_s KL(π_φold ‖ π_φ) in the outer objective (5e-4)
  * @param seed              the experiment seed every random draw derives from
+ * @param standardizeAdvantages whether BO-MRL divides every batch's (centred) advantages by their standard
+ *                          deviation, as the MAML family always does (key {@code standardize-advantages}, default
+ *                          false = BOMRL.md's estimator). Dividing Â by the batch's s is the same lower level as
+ *                          λ·s on the raw batch: with raw Â (s ≈ 10–50 on HalfCheetah-Vel, by goal and prior) λ = 0.5 is a weak
+ *                          penalty, with standardised Â it is the proximity weight MAML-style code assumes
  */
 public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algorithm, int[] hidden, double initLogStd,
                                          double outputScale, double lambda, int innerSteps, double innerLearningRate,
@@ -49,7 +54,8 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
                                          double metaMaxKl, int iterations, int testSteps, int evalEpisodes,
                                          int fisherStates, boolean normalizeObservations, MetaMethod method,
                                          double innerStepSize, double metaLearningRate, int prompSteps,
-                                         double prompClip, double prompKlWeight, long seed)
+                                         double prompClip, double prompKlWeight, long seed,
+                                         boolean standardizeAdvantages)
         implements MetaExperiment {
 
     public ContinuousExperimentConfig {
@@ -100,6 +106,10 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
         if (!(prompKlWeight >= 0) || !Double.isFinite(prompKlWeight)) {
             throw new IllegalArgumentException("promp-kl-weight must be >= 0 and finite, got " + prompKlWeight);
         }
+        if (standardizeAdvantages && method != MetaMethod.BOMRL) {
+            throw new IllegalArgumentException("standardize-advantages applies to method bomrl only ("
+                    + method.label() + " always standardises its advantages)");
+        }
     }
 
     /**
@@ -122,7 +132,7 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
         return new ContinuousExperimentConfig(family, algorithm, new int[] {128, 128}, -0.7, 0.01, low.lambda(),
                 low.steps(), low.learningRate(), low.maxKl(), family.equals("ant-dir") ? 40 : 20, 100,
                 direction ? 4 : 10, 0.995, 200, 100, hyper.cgIterations(), hyper.cgDamping(), direction ? 0.03 : 0.01,
-                500, 3, 10, 2000, true, MetaMethod.BOMRL, 0.1, 1e-3, 5, 0.3, 5e-4, seed);
+                500, 3, 10, 2000, true, MetaMethod.BOMRL, 0.1, 1e-3, 5, 0.3, 5e-4, seed, false);
     }
 
     /**
@@ -139,7 +149,7 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
         HypergradientConfig hyper = HypergradientConfig.paper();
         return new ContinuousExperimentConfig("pointnav", algorithm, new int[] {16, 16}, -0.7, 0.01, low.lambda(),
                 low.steps(), low.learningRate(), low.maxKl(), 20, 100, 8, 0.995, 20, 10, hyper.cgIterations(),
-                hyper.cgDamping(), 0.01, 15, 3, 4, 2000, true, MetaMethod.BOMRL, 0.1, 1e-3, 5, 0.3, 5e-4, seed);
+                hyper.cgDamping(), 0.01, 15, 3, 4, 2000, true, MetaMethod.BOMRL, 0.1, 1e-3, 5, 0.3, 5e-4, seed, false);
     }
 
     @Override
@@ -167,37 +177,40 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates,
                 normalizeObservations, method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight,
-                newSeed);
+                newSeed, standardizeAdvantages);
     }
 
     public ContinuousExperimentConfig withIterations(int n) {
         return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, n, testSteps, evalEpisodes, fisherStates, normalizeObservations,
-                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed);
+                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed, standardizeAdvantages);
     }
 
     public ContinuousExperimentConfig withTestSteps(int k) {
         return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, iterations, k, evalEpisodes, fisherStates, normalizeObservations,
-                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed);
+                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed, standardizeAdvantages);
     }
 
     public ContinuousExperimentConfig withFisherStates(int cap) {
         return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, cap, normalizeObservations,
-                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed);
+                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed, standardizeAdvantages);
     }
 
-    /** This experiment run by another meta-learner (the baselines keep every other setting). */
+    /**
+     * This experiment run by another meta-learner (the baselines keep every other setting;
+     * {@code standardize-advantages} carries over to BO-MRL only, since the MAML family always standardises).
+     */
     public ContinuousExperimentConfig withMethod(MetaMethod newMethod) {
         return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates,
                 normalizeObservations, newMethod, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight,
-                seed);
+                seed, standardizeAdvantages && newMethod == MetaMethod.BOMRL);
     }
 
     /** The MAML-family step sizes: inner α and the outer Adam learning rate. */
@@ -206,7 +219,16 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates,
                 normalizeObservations, method, newInnerStepSize, newMetaLearningRate, prompSteps, prompClip,
-                prompKlWeight, seed);
+                prompKlWeight, seed, standardizeAdvantages);
+    }
+
+    /** This experiment with BO-MRL's {@code standardize-advantages} switch set. */
+    public ContinuousExperimentConfig withStandardizeAdvantages(boolean on) {
+        return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
+                innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
+                cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates,
+                normalizeObservations, method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight,
+                seed, on);
     }
 
     @Override
@@ -231,7 +253,7 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
                 + ", fisherStates=" + fisherStates + ", normalizeObservations=" + normalizeObservations + ", method="
                 + method.label() + ", innerStepSize=" + innerStepSize + ", metaLearningRate=" + metaLearningRate
                 + ", prompSteps=" + prompSteps + ", prompClip=" + prompClip + ", prompKlWeight=" + prompKlWeight
-                + ", seed=" + seed + "]";
+                + ", seed=" + seed + (standardizeAdvantages ? ", standardizeAdvantages=true" : "") + "]";
     }
 
     private static void positive(String key, double v) {

@@ -11,6 +11,7 @@ import io.metastream.core.continuous.ScoreFunctionCalculus;
 import io.metastream.core.continuous.TrpoStep;
 import io.metastream.core.estimate.ContinuousRollouts;
 import io.metastream.core.estimate.ContinuousTrajectory;
+import io.metastream.core.estimate.MonteCarloAdvantages;
 import io.metastream.core.estimate.ObservationNormalizer;
 import io.metastream.core.estimate.RunningMoments;
 
@@ -100,33 +101,9 @@ public final class ContinuousMaml implements ContinuousMethod {
     }
 
     public ContinuousBatch estimate(List<ContinuousTrajectory> episodesInOrder, ObservationNormalizer normalizer) {
-        return standardized(common.estimate(episodesInOrder, normalizer));
+        return MonteCarloAdvantages.standardized(common.centredEstimate(episodesInOrder, normalizer));
     }
 
-    /**
-     * The batch with its (centred) advantages divided by their standard deviation (+1e-8), as the
-     * MAML, ProMP and E-MAML reference implementations do before every policy-gradient step; their
-     * step size α = 0.1 assumes unit-scale advantages. BO-MRL's batches are not standardised (its λ
-     * sets the scale of the surrogate).
-     */
-    static ContinuousBatch standardized(ContinuousBatch b) {
-        double[] adv = b.advantages();
-        double mean = 0;
-        for (double a : adv) {
-            mean += a;
-        }
-        mean /= adv.length;
-        double var = 0;
-        for (double a : adv) {
-            var += (a - mean) * (a - mean);
-        }
-        double scale = 1 / (Math.sqrt(var / adv.length) + 1e-8);
-        double[] out = new double[adv.length];
-        for (int i = 0; i < adv.length; i++) {
-            out[i] = (adv[i] - mean) * scale;
-        }
-        return new ContinuousBatch(b.n(), b.obsDim(), b.actDim(), b.obs(), b.actions(), out);
-    }
 
     /**
      * The inner step θ' = φ − α ∇L_pre(φ) on a batch collected with π_φ, as a lower-level solution:

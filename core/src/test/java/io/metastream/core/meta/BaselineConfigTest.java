@@ -20,7 +20,7 @@ class BaselineConfigTest {
                 p.tasksPerIteration(), p.gamma(), p.horizon(), p.continuation(), p.cgIterations(), p.cgDamping(),
                 p.metaMaxKl(), p.iterations(), p.testSteps(), p.evalEpisodes(), p.fisherStates(),
                 p.normalizeObservations(), method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight,
-                p.seed());
+                p.seed(), false);
     }
 
     @Test

@@ -152,11 +152,11 @@ class ContinuousMetaTrainerTest {
                 .hasMessageContaining("hopper");
         assertThatThrownBy(() -> new ContinuousExperimentConfig("pointnav", ContinuousAlgorithm.ALG1, new int[] {8}, -0.7,
                 0.01, 0.5, 50, 1e-3, 3, 20, 20, 8, 1.5, 20, 0, 10, 1e-5, 0.01, 5, 1, 1, 100, true,
-                MetaMethod.BOMRL, 0.1, 1e-3, 5, 0.3, 5e-4, 0))
+                MetaMethod.BOMRL, 0.1, 1e-3, 5, 0.3, 5e-4, 0, false))
                 .hasMessageContaining("gamma");
         assertThatThrownBy(() -> new ContinuousExperimentConfig("pointnav", ContinuousAlgorithm.ALG1, new int[] {8}, -0.7,
                 0.01, -0.5, 50, 1e-3, 3, 20, 20, 8, 0.99, 20, 0, 10, 1e-5, 0.01, 5, 1, 1, 100, true,
-                MetaMethod.BOMRL, 0.1, 1e-3, 5, 0.3, 5e-4, 0))
+                MetaMethod.BOMRL, 0.1, 1e-3, 5, 0.3, 5e-4, 0, false))
                 .hasMessageContaining("lambda");
         assertThatThrownBy(() -> new ContinuousMetaTrainer<>(vel, new PointNavigationFamily()))
                 .hasMessageContaining("halfcheetah-vel");

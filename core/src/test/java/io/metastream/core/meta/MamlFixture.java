@@ -27,7 +27,7 @@ final class MamlFixture {
         return new ContinuousExperimentConfig(p.family(), p.algorithm(), new int[] {8, 8}, p.initLogStd(), 1.0,
                 p.lambda(), p.innerSteps(), p.innerLearningRate(), p.innerMaxKl(), 4, 6, 2, p.gamma(), 10, 5,
                 p.cgIterations(), p.cgDamping(), p.metaMaxKl(), 2, 1, 2, 1000, true, method, 0.1, 1e-3, 5, 0.3, 5e-4,
-                seed);
+                seed, false);
     }
 
     /** Glorot weights (output layer unscaled) plus U(−0.1, 0.1) noise, log σ ≈ −0.7. */
