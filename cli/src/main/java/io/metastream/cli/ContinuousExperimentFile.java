@@ -1,6 +1,7 @@
 package io.metastream.cli;
 
 import io.metastream.core.continuous.ContinuousAlgorithm;
+import io.metastream.core.estimate.AdvantageBaseline;
 import io.metastream.core.meta.ContinuousExperimentConfig;
 import io.metastream.core.meta.MetaMethod;
 import io.metastream.core.task.ContinuousTaskFamily;
@@ -26,7 +27,8 @@ import java.util.stream.Collectors;
  * ({@code hidden} as {@code 128,128}, {@code method} as its label such as {@code maml-trpo}, default
  * {@code bomrl}), plus experiment-id, alg, seed, max-staleness, workers, partitions and validate-every.
  * {@code standardize-advantages} (BO-MRL only, default false) is written to the canonical text only when
- * true, so the canonical text of every config made before the key existed is unchanged.
+ * true, and {@code advantage-baseline} (default {@code batch-mean}) only when {@code linear-feature}, so the
+ * canonical text of every config made before the keys existed is unchanged.
  *
  * @param experimentId the experiment id (topic prefix)
  * @param experiment   the validated continuous experiment
@@ -46,7 +48,7 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
             "inner-learning-rate", "inner-max-kl", "pre-rollouts", "post-rollouts", "tasks-per-iteration", "gamma",
             "horizon", "continuation", "cg-iterations", "cg-damping", "meta-max-kl", "iterations", "test-steps",
             "eval-episodes", "fisher-states", "normalize-observations", "inner-step-size", "meta-learning-rate",
-            "promp-steps", "promp-clip", "promp-kl-weight", "standardize-advantages", "max-staleness", "partitions", "workers", "validate-every")));
+            "promp-steps", "promp-clip", "promp-kl-weight", "standardize-advantages", "advantage-baseline", "max-staleness", "partitions", "workers", "validate-every")));
 
     /** Parses config text, then applies {@code key=value} overrides; errors name {@code where}. */
     public static ContinuousExperimentFile parse(String text, String where, List<String> overrides) {
@@ -96,6 +98,9 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
         m.put("promp-kl-weight", e.prompKlWeight());
         if (e.standardizeAdvantages()) {   // written only when on, so configs and checkpoints made before the key still match
             m.put("standardize-advantages", true);
+        }
+        if (e.advantageBaseline() != AdvantageBaseline.BATCH_MEAN) {   // likewise: written only when not the default
+            m.put("advantage-baseline", e.advantageBaseline().label());
         }
         m.put("max-staleness", maxStaleness);
         m.put("partitions", partitions);
@@ -179,7 +184,8 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
                     v.real("inner-step-size", p.innerStepSize()), v.real("meta-learning-rate", p.metaLearningRate()),
                     integer(v, "promp-steps", p.prompSteps()), v.real("promp-clip", p.prompClip()),
                     v.real("promp-kl-weight", p.prompKlWeight()), seed,
-                    bool(raw, where, "standardize-advantages", p.standardizeAdvantages()));
+                    bool(raw, where, "standardize-advantages", p.standardizeAdvantages()),
+                    v.parse("advantage-baseline", AdvantageBaseline::parse, p.advantageBaseline()));
             int maxStaleness = integer(v, "max-staleness", 0);
             int workers = integer(v, "workers", 2);
             int partitions = integer(v, "partitions", 3);

@@ -1,6 +1,7 @@
 package io.metastream.cli;
 
 import io.metastream.core.continuous.ContinuousAlgorithm;
+import io.metastream.core.estimate.AdvantageBaseline;
 import io.metastream.core.meta.ContinuousExperimentConfig;
 import io.metastream.core.meta.MetaMethod;
 import io.metastream.mujoco.task.LocomotionFamilies;
@@ -64,6 +65,12 @@ class ContinuousExperimentFileTest {
         assertThat(std.standardizeAdvantages()).isTrue();
         assertThat(std).isEqualTo(((ContinuousExperimentFile) RunConfig.load(CONFIGS.resolve("halfcheetah-vel-alg1.yaml"),
                 List.of("standardize-advantages=true"))).experiment());
+        // the linear-feature-baseline experiment: the paper's BO-MRL setting with only the baseline changed
+        ContinuousExperimentConfig lfb = (ContinuousExperimentConfig) RunConfig.load(
+                CONFIGS.resolve("halfcheetah-vel-alg1-lfb.yaml"), List.of()).experiment();
+        assertThat(lfb.advantageBaseline()).isEqualTo(AdvantageBaseline.LINEAR_FEATURE);
+        assertThat(lfb).isEqualTo(((ContinuousExperimentFile) RunConfig.load(CONFIGS.resolve("halfcheetah-vel-alg1.yaml"),
+                List.of("advantage-baseline=linear-feature"))).experiment());
     }
 
     @Test
@@ -84,7 +91,7 @@ class ContinuousExperimentFileTest {
             }
         }
         assertThat(tabular).isGreaterThanOrEqualTo(5);
-        assertThat(continuous).isEqualTo(17);
+        assertThat(continuous).isEqualTo(18);
     }
 
     @Test
@@ -213,6 +220,29 @@ class ContinuousExperimentFileTest {
                 .hasMessageNotContaining("\n");
         assertThatThrownBy(() -> RunConfig.load(f, List.of("method=bomrl", "standardize-advantages=yes")))
                 .hasMessageContaining("key 'standardize-advantages' must be true or false, got 'yes'");
+    }
+
+    @Test
+    void advantageBaselineIsParsedForEveryMethodAndWrittenOnlyWhenNotTheDefault() {
+        ContinuousExperimentFile plain = (ContinuousExperimentFile) RunConfig.load(CONFIGS.resolve("halfcheetah-vel-alg1.yaml"), List.of());
+        assertThat(plain.experiment().advantageBaseline()).isEqualTo(AdvantageBaseline.BATCH_MEAN);
+        assertThat(plain.canonicalText()).doesNotContain("advantage-baseline");   // configs made before the key still match
+        for (String method : List.of("bomrl", "maml-trpo")) {
+            ContinuousExperimentFile lfb = (ContinuousExperimentFile) RunConfig.load(CONFIGS.resolve("halfcheetah-vel-alg1.yaml"),
+                    List.of("method=" + method, "advantage-baseline=linear-feature"));
+            assertThat(lfb.experiment().advantageBaseline()).isEqualTo(AdvantageBaseline.LINEAR_FEATURE);
+            assertThat(lfb.canonicalText()).contains("promp-kl-weight: 5.0E-4\nadvantage-baseline: linear-feature\nmax-staleness: 0\n");
+            ContinuousExperimentFile back = ContinuousExperimentFile.parse(lfb.canonicalText(), "canonical", List.of());
+            assertThat(back.experiment()).isEqualTo(lfb.experiment());
+            assertThat(back.canonicalText()).isEqualTo(lfb.canonicalText());
+        }
+        ContinuousExperimentFile mean = (ContinuousExperimentFile) RunConfig.load(CONFIGS.resolve("halfcheetah-vel-alg1.yaml"),
+                List.of("advantage-baseline=batch-mean"));
+        assertThat(mean.canonicalText()).isEqualTo(plain.canonicalText());
+        assertThatThrownBy(() -> RunConfig.load(CONFIGS.resolve("halfcheetah-vel-alg1.yaml"), List.of("advantage-baseline=linear")))
+                .hasMessageContaining("halfcheetah-vel-alg1.yaml")
+                .hasMessageContaining("key 'advantage-baseline': advantage-baseline must be one of batch-mean, linear-feature, got 'linear'")
+                .hasMessageNotContaining("\n");
     }
 
     /** replay and report (which rebuild a recorded experiment) are tabular-only: a continuous one is a one-line error. */

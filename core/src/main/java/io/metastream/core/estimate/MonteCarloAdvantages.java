@@ -1,6 +1,7 @@
 package io.metastream.core.estimate;
 
 import io.metastream.core.continuous.ContinuousBatch;
+import io.metastream.core.linalg.Dense;
 
 import java.util.List;
 
@@ -106,5 +107,87 @@ public final class MonteCarloAdvantages {
             out[i] = (adv[i] - mean) * scale;
         }
         return new ContinuousBatch(b.n(), b.obsDim(), b.actDim(), b.obs(), b.actions(), out);
+    }
+
+    /** Features per row of {@link #linearFeatureBaseline}: obs, obs², t/100, (t/100)², (t/100)³, 1. */
+    public static int linearFeatureCount(int obsDim) {
+        return 2 * obsDim + 4;
+    }
+
+    /**
+     * The batch of {@link #batch} with Â_i = G_i − b(s_i, t_i), where b is the per-batch least-squares
+     * fit of G on the features (clip(s, ±10), clip(s, ±10)², t/100, (t/100)², (t/100)³, 1) of the
+     * normalised observation s and the step index t within its trajectory, with ridge 1e-5 (×10 up to 5
+     * times while the normal equations stay singular): the linear feature baseline of the rllab / garage /
+     * ProMP reference implementations, fitted on the batch it is applied to. The residuals are orthogonal
+     * to every feature, so they are centred (the constant feature) and never larger in total square than
+     * the batch-mean residuals of {@link #batch}.
+     */
+    public static ContinuousBatch linearFeatureBaseline(List<ContinuousTrajectory> trajectories,
+                                                        ObservationNormalizer normalizer, double gamma) {
+        ContinuousBatch b = batch(trajectories, normalizer, gamma);
+        int n = b.n();
+        int d = b.obsDim();
+        int k = linearFeatureCount(d);
+        double[] x = new double[n * k];
+        int row = 0;
+        for (ContinuousTrajectory tr : trajectories) {
+            for (int t = 0; t < tr.length(); t++, row++) {
+                int o = row * k;
+                for (int j = 0; j < d; j++) {
+                    double s = Math.max(-10, Math.min(10, b.obs()[row * d + j]));
+                    x[o + j] = s;
+                    x[o + d + j] = s * s;
+                }
+                double al = t / 100.0;
+                x[o + 2 * d] = al;
+                x[o + 2 * d + 1] = al * al;
+                x[o + 2 * d + 2] = al * al * al;
+                x[o + 2 * d + 3] = 1;
+            }
+        }
+        double[] y = b.advantages();
+        double[] xtx = new double[k * k];
+        double[] xty = new double[k];
+        for (int i = 0; i < n; i++) {
+            int o = i * k;
+            for (int p = 0; p < k; p++) {
+                double xp = x[o + p];
+                xty[p] += xp * y[i];
+                for (int q = p; q < k; q++) {
+                    xtx[p * k + q] += xp * x[o + q];
+                }
+            }
+        }
+        for (int p = 0; p < k; p++) {
+            for (int q = 0; q < p; q++) {
+                xtx[p * k + q] = xtx[q * k + p];
+            }
+        }
+        double[] w = null;
+        double reg = 1e-5;
+        for (int attempt = 0; attempt < 6 && w == null; attempt++, reg *= 10) {
+            double[] a = xtx.clone();
+            for (int p = 0; p < k; p++) {
+                a[p * k + p] += reg;
+            }
+            try {
+                w = Dense.solve(a, k, xty);
+            } catch (ArithmeticException singular) {
+                // retry with a larger ridge, as the reference implementations do
+            }
+        }
+        if (w == null) {
+            throw new ArithmeticException("linear feature baseline: normal equations singular up to ridge 1");
+        }
+        double[] adv = new double[n];
+        for (int i = 0; i < n; i++) {
+            double fit = 0;
+            for (int p = 0; p < k; p++) {
+                fit += x[i * k + p] * w[p];
+            }
+            adv[i] = y[i] - fit;
+        }
+        return new ContinuousBatch(n, d, b.actDim(), b.obs(), b.actions(), adv);
     }
 }

@@ -110,9 +110,12 @@ public final class ContinuousBoMrl implements ContinuousMethod {
         return config.standardizeAdvantages() ? MonteCarloAdvantages.standardized(raw) : raw;
     }
 
-    /** The batch with BOMRL.md's Â (centred Monte-Carlo returns), whatever the config says. */
+    /**
+     * The batch with centred Â (Monte-Carlo returns minus the config's {@code advantage-baseline}: the batch
+     * mean of BOMRL.md by default), not standardised whatever {@code standardize-advantages} says.
+     */
     ContinuousBatch centredEstimate(List<ContinuousTrajectory> episodesInOrder, ObservationNormalizer normalizer) {
-        return MonteCarloAdvantages.batch(episodesInOrder, normalizer, config.gamma());
+        return config.advantageBaseline().batch(episodesInOrder, normalizer, config.gamma());
     }
 
     /** The lower level Alg(π_anchor, λ, τ) on a batch collected with π_anchor. */

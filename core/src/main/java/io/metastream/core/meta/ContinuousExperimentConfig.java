@@ -4,6 +4,7 @@ import io.metastream.core.continuous.ContinuousAlgorithm;
 import io.metastream.core.continuous.HypergradientConfig;
 import io.metastream.core.continuous.LowerLevelConfig;
 import io.metastream.core.continuous.TrpoStep;
+import io.metastream.core.estimate.AdvantageBaseline;
 
 import java.util.Arrays;
 
@@ -46,6 +47,9 @@ import java.util.Arrays;
  *                          false = BOMRL.md's estimator). Dividing Â by the batch's s is the same lower level as
  *                          λ·s on the raw batch: with raw Â (s ≈ 10–50 on HalfCheetah-Vel, by goal and prior) λ = 0.5 is a weak
  *                          penalty, with standardised Â it is the proximity weight MAML-style code assumes
+ * @param advantageBaseline what the Monte-Carlo returns are centred by, for every method (key
+ *                          {@code advantage-baseline}: {@code batch-mean}, BOMRL.md's estimator and the default, or
+ *                          {@code linear-feature}, the garage / ProMP linear feature baseline fitted per batch)
  */
 public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algorithm, int[] hidden, double initLogStd,
                                          double outputScale, double lambda, int innerSteps, double innerLearningRate,
@@ -55,10 +59,30 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
                                          int fisherStates, boolean normalizeObservations, MetaMethod method,
                                          double innerStepSize, double metaLearningRate, int prompSteps,
                                          double prompClip, double prompKlWeight, long seed,
-                                         boolean standardizeAdvantages)
+                                         boolean standardizeAdvantages, AdvantageBaseline advantageBaseline)
         implements MetaExperiment {
 
+    /** The experiment with BOMRL.md's batch-mean advantage baseline. */
+    public ContinuousExperimentConfig(String family, ContinuousAlgorithm algorithm, int[] hidden, double initLogStd,
+                                      double outputScale, double lambda, int innerSteps, double innerLearningRate,
+                                      double innerMaxKl, int preRollouts, int postRollouts, int tasksPerIteration,
+                                      double gamma, int horizon, int continuation, int cgIterations, double cgDamping,
+                                      double metaMaxKl, int iterations, int testSteps, int evalEpisodes,
+                                      int fisherStates, boolean normalizeObservations, MetaMethod method,
+                                      double innerStepSize, double metaLearningRate, int prompSteps,
+                                      double prompClip, double prompKlWeight, long seed,
+                                      boolean standardizeAdvantages) {
+        this(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps, innerLearningRate, innerMaxKl,
+                preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation, cgIterations, cgDamping,
+                metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates, normalizeObservations, method,
+                innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed, standardizeAdvantages,
+                AdvantageBaseline.BATCH_MEAN);
+    }
+
     public ContinuousExperimentConfig {
+        if (advantageBaseline == null) {
+            throw new IllegalArgumentException("advantage-baseline must be set (one of batch-mean, linear-feature)");
+        }
         if (family == null || family.isBlank()) {
             throw new IllegalArgumentException("family must be a non-empty name, got '" + family + "'");
         }
@@ -177,28 +201,28 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates,
                 normalizeObservations, method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight,
-                newSeed, standardizeAdvantages);
+                newSeed, standardizeAdvantages, advantageBaseline);
     }
 
     public ContinuousExperimentConfig withIterations(int n) {
         return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, n, testSteps, evalEpisodes, fisherStates, normalizeObservations,
-                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed, standardizeAdvantages);
+                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed, standardizeAdvantages, advantageBaseline);
     }
 
     public ContinuousExperimentConfig withTestSteps(int k) {
         return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, iterations, k, evalEpisodes, fisherStates, normalizeObservations,
-                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed, standardizeAdvantages);
+                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed, standardizeAdvantages, advantageBaseline);
     }
 
     public ContinuousExperimentConfig withFisherStates(int cap) {
         return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, cap, normalizeObservations,
-                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed, standardizeAdvantages);
+                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed, standardizeAdvantages, advantageBaseline);
     }
 
     /**
@@ -210,7 +234,7 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates,
                 normalizeObservations, newMethod, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight,
-                seed, standardizeAdvantages && newMethod == MetaMethod.BOMRL);
+                seed, standardizeAdvantages && newMethod == MetaMethod.BOMRL, advantageBaseline);
     }
 
     /** The MAML-family step sizes: inner α and the outer Adam learning rate. */
@@ -219,7 +243,7 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates,
                 normalizeObservations, method, newInnerStepSize, newMetaLearningRate, prompSteps, prompClip,
-                prompKlWeight, seed, standardizeAdvantages);
+                prompKlWeight, seed, standardizeAdvantages, advantageBaseline);
     }
 
     /** This experiment with BO-MRL's {@code standardize-advantages} switch set. */
@@ -228,7 +252,16 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates,
                 normalizeObservations, method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight,
-                seed, on);
+                seed, on, advantageBaseline);
+    }
+
+    /** This experiment with the given {@code advantage-baseline}. */
+    public ContinuousExperimentConfig withAdvantageBaseline(AdvantageBaseline baseline) {
+        return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
+                innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
+                cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates,
+                normalizeObservations, method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight,
+                seed, standardizeAdvantages, baseline);
     }
 
     @Override
@@ -253,7 +286,9 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
                 + ", fisherStates=" + fisherStates + ", normalizeObservations=" + normalizeObservations + ", method="
                 + method.label() + ", innerStepSize=" + innerStepSize + ", metaLearningRate=" + metaLearningRate
                 + ", prompSteps=" + prompSteps + ", prompClip=" + prompClip + ", prompKlWeight=" + prompKlWeight
-                + ", seed=" + seed + (standardizeAdvantages ? ", standardizeAdvantages=true" : "") + "]";
+                + ", seed=" + seed + (standardizeAdvantages ? ", standardizeAdvantages=true" : "")
+                + (advantageBaseline != AdvantageBaseline.BATCH_MEAN ? ", advantageBaseline=" + advantageBaseline.label() : "")
+                + "]";
     }
 
     private static void positive(String key, double v) {
