@@ -71,6 +71,12 @@ class ContinuousExperimentFileTest {
         assertThat(lfb.advantageBaseline()).isEqualTo(AdvantageBaseline.LINEAR_FEATURE);
         assertThat(lfb).isEqualTo(((ContinuousExperimentFile) RunConfig.load(CONFIGS.resolve("halfcheetah-vel-alg1.yaml"),
                 List.of("advantage-baseline=linear-feature"))).experiment());
+        // and MAML-TRPO with the same baseline, for the like-for-like comparison
+        ContinuousExperimentConfig mamlLfb = (ContinuousExperimentConfig) RunConfig.load(
+                CONFIGS.resolve("halfcheetah-vel-maml-trpo-lfb.yaml"), List.of()).experiment();
+        assertThat(mamlLfb.advantageBaseline()).isEqualTo(AdvantageBaseline.LINEAR_FEATURE);
+        assertThat(mamlLfb).isEqualTo(((ContinuousExperimentFile) RunConfig.load(CONFIGS.resolve("halfcheetah-vel-maml-trpo.yaml"),
+                List.of("advantage-baseline=linear-feature"))).experiment());
     }
 
     @Test
@@ -91,7 +97,7 @@ class ContinuousExperimentFileTest {
             }
         }
         assertThat(tabular).isGreaterThanOrEqualTo(5);
-        assertThat(continuous).isEqualTo(18);
+        assertThat(continuous).isEqualTo(19);
     }
 
     @Test
