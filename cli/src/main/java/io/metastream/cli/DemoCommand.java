@@ -48,6 +48,7 @@ final class DemoCommand implements Callable<Integer> {
         m.put("iterations", iterations);
         m.put("episodes", episodes);
         m.put("sarsa-sweeps", 20);
+        m.put("untried-actions", "state-value");
         m.put("workers", workers);
         m.put("max-staleness", maxStaleness);
         ExperimentFile ef = ExperimentFile.fromMap(m, "demo options");

@@ -1,6 +1,7 @@
 package io.metastream.cli;
 
 import io.metastream.core.adapt.TabularAlgorithm;
+import io.metastream.core.estimate.UntriedActions;
 import io.metastream.core.meta.HypergradientKind;
 import io.metastream.core.meta.TabularExperimentConfig;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -21,6 +22,9 @@ import java.util.TreeSet;
  * An experiment config file (YAML, flat {@code key: value}), validated at start: an unknown key or
  * a bad value is an {@link IllegalArgumentException} whose message names the file and the key.
  * Keys left out take the paper's value for the family and algorithm ({@link TabularExperimentConfig#paper}).
+ * {@code untried-actions} (default {@code zero}, the paper's) is written to the canonical text only
+ * when {@code state-value}, so the canonical text of every config made before the key existed is
+ * unchanged.
  *
  * @param experimentId the experiment id (topic prefix)
  * @param experiment   the validated tabular experiment
@@ -34,6 +38,7 @@ public record ExperimentFile(String experimentId, TabularExperimentConfig experi
     /** Every key a config file may hold. */
     public static final Set<String> KEYS = Set.of("experiment-id", "family", "alg", "seed", "iterations",
             "tasks-per-iteration", "episodes", "lambda-train", "lambda-test", "sarsa-step", "sarsa-sweeps",
+            "untried-actions",
             "meta-learning-rate", "optimizer", "phi-init", "hypergradient", "test-steps", "pg-step-size", "max-staleness",
             "workers", "partitions");
 
@@ -97,6 +102,9 @@ public record ExperimentFile(String experimentId, TabularExperimentConfig experi
         m.put("lambda-test", e.lambdaTest());
         m.put("sarsa-step", e.sarsaStep());
         m.put("sarsa-sweeps", e.sarsaSweeps());
+        if (e.untriedActions() != UntriedActions.ZERO) {   // written only when not the default, so manifests made before the key still match
+            m.put("untried-actions", e.untriedActions().label());
+        }
         m.put("meta-learning-rate", e.metaLearningRate());
         m.put("optimizer", e.optimizer());
         m.put("phi-init", e.phiInit());
@@ -136,7 +144,9 @@ public record ExperimentFile(String experimentId, TabularExperimentConfig experi
                     v.real("lambda-train", p.lambdaTrain()), v.real("lambda-test", p.lambdaTest()),
                     (int) v.integer("iterations", p.iterations()), (int) v.integer("tasks-per-iteration", p.tasksPerIteration()),
                     (int) v.integer("episodes", p.episodes()), v.real("sarsa-step", p.sarsaStep()),
-                    (int) v.integer("sarsa-sweeps", p.sarsaSweeps()), v.real("meta-learning-rate", p.metaLearningRate()),
+                    (int) v.integer("sarsa-sweeps", p.sarsaSweeps()),
+                    v.parse("untried-actions", UntriedActions::parse, p.untriedActions()),
+                    v.real("meta-learning-rate", p.metaLearningRate()),
                     v.string("optimizer", p.optimizer()), v.real("phi-init", p.phiInit()),
                     v.parse("hypergradient", HypergradientKind::parse, p.hypergradient()),
                     (int) v.integer("test-steps", p.testSteps()), v.real("pg-step-size", p.pgStepSize()), seed);

@@ -4,6 +4,7 @@ import io.metastream.cli.plots.AdaptationCurve;
 import io.metastream.cli.plots.AdaptationPlot;
 import io.metastream.cli.plots.GapBoundPlot;
 import io.metastream.core.adapt.TabularAlgorithm;
+import io.metastream.core.estimate.UntriedActions;
 import io.metastream.core.meta.HypergradientKind;
 import io.metastream.core.meta.TabularExperimentConfig;
 import picocli.CommandLine.Command;
@@ -49,6 +50,10 @@ final class FrozenLakeCommand implements Callable<Integer> {
             description = "Expected-SARSA passes over each batch: 1 is the paper's single pass, more sweeps TD(0) to its fixed point on the one batch. Default: ${DEFAULT-VALUE}.")
     int sarsaSweeps;
 
+    @Option(names = "--untried-actions", defaultValue = "state-value",
+            description = "Q-hat of the state-action pairs a batch never tried: zero (the paper's initial value) or state-value (the mean over the tried actions, so their advantage is 0). Default: ${DEFAULT-VALUE}.")
+    String untriedActions;
+
     @Option(names = "--parallelism", description = "Runs in parallel (default: available processors).")
     Integer parallelism;
 
@@ -61,13 +66,14 @@ final class FrozenLakeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
         }
         HypergradientKind kind = HypergradientKind.parse(hypergradient);
+        UntriedActions untried = UntriedActions.parse(untriedActions);
         List<TabularExperimentConfig> configs = new ArrayList<>();
         for (String family : families) {
             for (String a : algs) {
                 TabularAlgorithm alg = TabularAlgorithm.parse(a);
                 for (int seed = 0; seed < seeds; seed++) {
                     TabularExperimentConfig c = TabularExperimentConfig.paper(family, alg, seed).withHypergradient(kind)
-                            .withSarsaSweeps(sarsaSweeps);
+                            .withSarsaSweeps(sarsaSweeps).withUntriedActions(untried);
                     configs.add(iterations == null ? c : c.withIterations(iterations));
                 }
             }
@@ -77,8 +83,8 @@ final class FrozenLakeCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         int threads = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
         System.out.printf(Locale.ROOT, "Frozen Lake reproduction: %d runs (%s x algs %s x %d seeds), hypergradient %s,"
-                        + " sarsa sweeps %d, %d in parallel -> %s%n", configs.size(), families, algs, seeds, kind,
-                sarsaSweeps, threads, dir);
+                        + " sarsa sweeps %d, untried actions %s, %d in parallel -> %s%n", configs.size(), families, algs,
+                seeds, kind, sarsaSweeps, untried.label(), threads, dir);
         long start = System.nanoTime();
         List<FrozenLakeReproduction.Outcome> outcomes = FrozenLakeReproduction.runAll(configs, threads, System.out);
         FrozenLakeReport report = new FrozenLakeReport(outcomes);

@@ -2,6 +2,7 @@ package io.metastream.cli;
 
 import io.metastream.broker.EmbeddedKafkaBroker;
 import io.metastream.core.adapt.TabularAlgorithm;
+import io.metastream.core.estimate.UntriedActions;
 import io.metastream.core.meta.TabularExperimentConfig;
 import io.metastream.core.meta.TabularMetaTrainer;
 import io.metastream.producers.RolloutWorker;
@@ -42,7 +43,7 @@ class BrokerRestartIntegrationTest {
     void pipelineSurvivesABrokerRestartMidRunAndReproducesTheReferenceLoop() throws Exception {
         TabularExperimentConfig p = TabularExperimentConfig.paper("frozenlake-high", TabularAlgorithm.ALG1, 5);
         TabularExperimentConfig exp = new TabularExperimentConfig(p.family(), p.alg(), p.lambdaTrain(), p.lambdaTest(), 5,
-                3, 40, p.sarsaStep(), 2, p.metaLearningRate(), p.optimizer(), p.phiInit(), p.hypergradient(), p.testSteps(),
+                3, 40, p.sarsaStep(), 2, UntriedActions.STATE_VALUE, p.metaLearningRate(), p.optimizer(), p.phiInit(), p.hypergradient(), p.testSteps(),
                 p.pgStepSize(), p.seed());
         List<double[]> reference = new ArrayList<>();
         new TabularMetaTrainer(exp).train(s -> reference.add(s.phi()));

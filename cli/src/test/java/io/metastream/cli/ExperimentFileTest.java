@@ -1,6 +1,7 @@
 package io.metastream.cli;
 
 import io.metastream.core.adapt.TabularAlgorithm;
+import io.metastream.core.estimate.UntriedActions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ class ExperimentFileTest {
             for (Path p : yamls) {
                 ExperimentFile ef = ExperimentFile.load(p, List.of());
                 assertThat(p.getFileName().toString()).startsWith(ef.experimentId());
+                assertThat(ef.experiment().untriedActions()).as(p.toString()).isEqualTo(UntriedActions.STATE_VALUE);
             }
         }
         ExperimentFile low = ExperimentFile.load(Path.of("..", "configs", "frozenlake-low-alg2.yaml"), List.of());
@@ -68,5 +70,21 @@ class ExperimentFileTest {
         }
         assertThat(err.toString().strip().lines().count()).isEqualTo(1);
         assertThat(err.toString()).contains("unknown key 'workerz'");
+    }
+
+    @Test
+    void untriedActionsDefaultsToThePapersZeroAndIsCanonicalOnlyWhenSet(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("c.yaml");
+        Files.writeString(f, "experiment-id: x\nfamily: frozenlake-high\nalg: 1\n");
+        ExperimentFile plain = ExperimentFile.load(f, List.of());
+        assertThat(plain.experiment().untriedActions()).isEqualTo(UntriedActions.ZERO);
+        assertThat(plain.canonicalText()).doesNotContain("untried-actions");   // manifests made before the key still match
+        ExperimentFile set = ExperimentFile.load(f, List.of("untried-actions=state-value"));
+        assertThat(set.canonicalText()).contains("sarsa-sweeps: 1\nuntried-actions: state-value\n");
+        ExperimentFile back = ExperimentFile.parse(set.canonicalText(), "canonical", List.of());
+        assertThat(back.experiment()).isEqualTo(set.experiment());
+        assertThat(back.canonicalText()).isEqualTo(set.canonicalText());
+        assertThatThrownBy(() -> ExperimentFile.load(f, List.of("untried-actions=optimistic")))
+                .hasMessageContaining(f.toString()).hasMessageContaining("untried-actions must be one of zero, state-value");
     }
 }

@@ -3,6 +3,7 @@ package io.metastream.cli;
 import io.metastream.broker.EmbeddedKafkaBroker;
 import io.metastream.broker.SharedKafkaBroker;
 import io.metastream.core.adapt.TabularAlgorithm;
+import io.metastream.core.estimate.UntriedActions;
 import io.metastream.core.meta.TabularExperimentConfig;
 import io.metastream.core.meta.TabularMetaTest;
 import io.metastream.core.meta.TabularMetaTrainer;
@@ -53,7 +54,7 @@ class PipelineIntegrationTest {
     void synchronousPipelineReproducesTheReferenceLoopBitForBit(EmbeddedKafkaBroker broker) throws Exception {
         TabularExperimentConfig p = TabularExperimentConfig.paper("frozenlake-high", TabularAlgorithm.ALG1, 11);
         TabularExperimentConfig exp = new TabularExperimentConfig(p.family(), p.alg(), p.lambdaTrain(), p.lambdaTest(), 4,
-                3, 40, p.sarsaStep(), 5, p.metaLearningRate(), p.optimizer(), p.phiInit(), p.hypergradient(), p.testSteps(),
+                3, 40, p.sarsaStep(), 5, UntriedActions.STATE_VALUE, p.metaLearningRate(), p.optimizer(), p.phiInit(), p.hypergradient(), p.testSteps(),
                 p.pgStepSize(), p.seed());
         List<double[]> reference = new ArrayList<>();
         new TabularMetaTrainer(exp).train(s -> reference.add(s.phi()));
@@ -101,7 +102,7 @@ class PipelineIntegrationTest {
     void asynchronousModeKeepsRoundsInFlightAndReportsTheirStaleness(EmbeddedKafkaBroker broker) throws Exception {
         TabularExperimentConfig p = TabularExperimentConfig.paper("frozenlake-low", TabularAlgorithm.ALG2, 3);
         TabularExperimentConfig exp = new TabularExperimentConfig(p.family(), p.alg(), p.lambdaTrain(), p.lambdaTest(), 5,
-                2, 30, p.sarsaStep(), 1, p.metaLearningRate(), p.optimizer(), p.phiInit(), p.hypergradient(), p.testSteps(),
+                2, 30, p.sarsaStep(), 1, p.untriedActions(), p.metaLearningRate(), p.optimizer(), p.phiInit(), p.hypergradient(), p.testSteps(),
                 p.pgStepSize(), p.seed());
         String id = SharedKafkaBroker.uniqueName("async");
         String bootstrap = broker.bootstrapServers();

@@ -66,7 +66,7 @@ class PoisonRecordsIntegrationTest {
             throws Exception {
         TabularExperimentConfig p = TabularExperimentConfig.paper("frozenlake-high", TabularAlgorithm.ALG1, 11);
         TabularExperimentConfig exp = new TabularExperimentConfig(p.family(), p.alg(), p.lambdaTrain(), p.lambdaTest(), 4,
-                3, 40, p.sarsaStep(), 5, p.metaLearningRate(), p.optimizer(), p.phiInit(), p.hypergradient(), p.testSteps(),
+                3, 40, p.sarsaStep(), 5, p.untriedActions(), p.metaLearningRate(), p.optimizer(), p.phiInit(), p.hypergradient(), p.testSteps(),
                 p.pgStepSize(), p.seed());
         List<double[]> reference = new ArrayList<>();
         new TabularMetaTrainer(exp).train(s -> reference.add(s.phi()));

@@ -108,7 +108,7 @@ class DeadLetterOwnershipTest {
     private static TabularExperimentConfig small() {
         TabularExperimentConfig p = TabularExperimentConfig.paper("frozenlake-high", TabularAlgorithm.ALG1, 11);
         return new TabularExperimentConfig(p.family(), p.alg(), p.lambdaTrain(), p.lambdaTest(), 4, 3, 40, p.sarsaStep(),
-                p.sarsaSweeps(), p.metaLearningRate(), p.optimizer(), p.phiInit(), p.hypergradient(), p.testSteps(),
+                p.sarsaSweeps(), p.untriedActions(), p.metaLearningRate(), p.optimizer(), p.phiInit(), p.hypergradient(), p.testSteps(),
                 p.pgStepSize(), p.seed());
     }
 

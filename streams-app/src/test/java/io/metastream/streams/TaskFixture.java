@@ -70,7 +70,7 @@ final class TaskFixture {
         TabularExperimentConfig p = TabularExperimentConfig.paper("frozenlake-high", TabularAlgorithm.ALG1, 11);
         return new TaskFixture(experimentId, new TabularExperimentConfig(p.family(), p.alg(), p.lambdaTrain(),
                 p.lambdaTest(), p.iterations(), p.tasksPerIteration(), episodes, p.sarsaStep(), p.sarsaSweeps(),
-                p.metaLearningRate(), p.optimizer(), p.phiInit(), p.hypergradient(), p.testSteps(), p.pgStepSize(),
+                p.untriedActions(), p.metaLearningRate(), p.optimizer(), p.phiInit(), p.hypergradient(), p.testSteps(), p.pgStepSize(),
                 p.seed()));
     }
 

@@ -44,17 +44,35 @@ public record TabularEstimates(int nS, int nA, double[] nu, double[] q, double[]
     /**
      * As {@link #fromSamples(List, double[], int, int, double, double)} but sweeping the batch
      * {@code sweeps} times in the same order (TD(0) towards its fixed point on the one batch; 1 is
-     * the authors' single pass during sampling). ν̂ is counted once.
+     * the authors' single pass during sampling). ν̂ is counted once. Untried pairs keep Q̂ = 0.
      */
     public static TabularEstimates fromSamples(List<TabularTrajectory> trajectories, double[] pi, int nS, int nA,
                                                double gamma, double sarsaStep, int sweeps) {
+        return fromSamples(trajectories, pi, nS, nA, gamma, sarsaStep, sweeps, UntriedActions.ZERO);
+    }
+
+    /**
+     * As {@link #fromSamples(List, double[], int, int, double, double, int)} with the given convention
+     * for the pairs the batch never tried. With {@link UntriedActions#STATE_VALUE} they are set to
+     * V̂(s) over the tried actions before every sweep (so the backups' Σ_a' π(a'|s') Q̂[s',a'] uses it)
+     * and once more after the last.
+     */
+    public static TabularEstimates fromSamples(List<TabularTrajectory> trajectories, double[] pi, int nS, int nA,
+                                               double gamma, double sarsaStep, int sweeps, UntriedActions untried) {
         if (sweeps < 1) {
             throw new IllegalArgumentException("sarsa sweeps must be >= 1, got " + sweeps);
         }
         double[] q = new double[nS * nA];
         double[] visits = new double[nS];
+        boolean[] tried = untried == UntriedActions.STATE_VALUE ? tried(trajectories, nS, nA) : null;
         for (int sweep = 0; sweep < sweeps; sweep++) {
+            if (tried != null) {
+                fillUntried(tried, pi, nS, nA, q);
+            }
             sweep(trajectories, pi, nS, nA, gamma, sarsaStep, q, sweep == 0 ? visits : null);
+        }
+        if (tried != null) {
+            fillUntried(tried, pi, nS, nA, q);
         }
         double total = 0;
         for (double v : visits) {
@@ -66,6 +84,43 @@ public record TabularEstimates(int nS, int nA, double[] nu, double[] q, double[]
             }
         }
         return new TabularEstimates(nS, nA, visits, q, advantage(q, pi, nS, nA));
+    }
+
+    /** tried[s·nA + a]: the batch took action a in state s at least once. */
+    private static boolean[] tried(List<TabularTrajectory> trajectories, int nS, int nA) {
+        boolean[] tried = new boolean[nS * nA];
+        for (TabularTrajectory tr : trajectories) {
+            int[] st = tr.states();
+            int[] ac = tr.actions();
+            for (int t = 0; t < ac.length; t++) {
+                if (st[t] >= 0 && st[t] < nS && ac[t] >= 0 && ac[t] < nA) {
+                    tried[st[t] * nA + ac[t]] = true;   // out-of-range entries are rejected by the sweep
+                }
+            }
+        }
+        return tried;
+    }
+
+    /** Q̂(s,a) := Σ_{b tried} π(b|s) Q̂(s,b) / Σ_{b tried} π(b|s) for the untried a of every state with a tried action. */
+    private static void fillUntried(boolean[] tried, double[] pi, int nS, int nA, double[] q) {
+        for (int s = 0; s < nS; s++) {
+            double weighted = 0;
+            double mass = 0;
+            for (int a = 0; a < nA; a++) {
+                if (tried[s * nA + a]) {
+                    weighted += pi[s * nA + a] * q[s * nA + a];
+                    mass += pi[s * nA + a];
+                }
+            }
+            if (mass == 0) {
+                continue;
+            }
+            for (int a = 0; a < nA; a++) {
+                if (!tried[s * nA + a]) {
+                    q[s * nA + a] = weighted / mass;
+                }
+            }
+        }
     }
 
     private static void sweep(List<TabularTrajectory> trajectories, double[] pi, int nS, int nA, double gamma,

@@ -79,7 +79,8 @@ public final class TabularBoMrl {
     /** Sample estimates of the behaviour policy with logits {@code behaviour}. */
     public TabularEstimates estimate(List<TabularTrajectory> episodesInOrder, double[] behaviour) {
         double[] pi = TabularSoftmaxPolicy.probabilities(behaviour, nS, nA);
-        return TabularEstimates.fromSamples(episodesInOrder, pi, nS, nA, gamma, config.sarsaStep(), config.sarsaSweeps());
+        return TabularEstimates.fromSamples(episodesInOrder, pi, nS, nA, gamma, config.sarsaStep(), config.sarsaSweeps(),
+                config.untriedActions());
     }
 
     /** θ = Alg(π_anchor, λ, τ) on the estimates of a collection with π_anchor. */

@@ -1,6 +1,7 @@
 package io.metastream.core.meta;
 
 import io.metastream.core.adapt.TabularAlgorithm;
+import io.metastream.core.estimate.UntriedActions;
 
 /**
  * Everything that defines a tabular BO-MRL experiment (EXPERIMENTS.md, Frozen Lake). Validated at
@@ -15,6 +16,7 @@ import io.metastream.core.adapt.TabularAlgorithm;
  * @param episodes             episodes per data collection (PRE, POST and each meta-test step)
  * @param sarsaStep            expected-SARSA step size
  * @param sarsaSweeps          passes of expected SARSA over each batch (1 = the authors' single pass)
+ * @param untriedActions       what Q̂ holds for pairs the batch never tried ({@code zero} = the authors')
  * @param metaLearningRate     meta-optimiser step size
  * @param optimizer            {@code adam} or {@code sgd}
  * @param phiInit              initial value of every meta-prior logit
@@ -25,6 +27,7 @@ import io.metastream.core.adapt.TabularAlgorithm;
  */
 public record TabularExperimentConfig(String family, TabularAlgorithm alg, double lambdaTrain, double lambdaTest,
                                       int iterations, int tasksPerIteration, int episodes, double sarsaStep, int sarsaSweeps,
+                                      UntriedActions untriedActions,
                                       double metaLearningRate, String optimizer, double phiInit,
                                       HypergradientKind hypergradient, int testSteps, double pgStepSize, long seed)
         implements MetaExperiment {
@@ -37,6 +40,9 @@ public record TabularExperimentConfig(String family, TabularAlgorithm alg, doubl
         positive("episodes", episodes);
         positive("sarsa-step", sarsaStep);
         positive("sarsa-sweeps", sarsaSweeps);
+        if (untriedActions == null) {
+            throw new IllegalArgumentException("untried-actions must be set");
+        }
         positive("meta-learning-rate", metaLearningRate);
         positive("pg-step-size", pgStepSize);
         if (testSteps < 0) {
@@ -63,28 +69,34 @@ public record TabularExperimentConfig(String family, TabularAlgorithm alg, doubl
             case ALG2 -> high ? 0.2 : 0.1;
             case ALG3 -> high ? 0.2 : 0.1;
         };
-        return new TabularExperimentConfig(family, alg, high ? 5.0 : 4.0, lambdaTest, 150, 5, 500, 0.3, 1, 0.03, "adam",
+        return new TabularExperimentConfig(family, alg, high ? 5.0 : 4.0, lambdaTest, 150, 5, 500, 0.3, 1, UntriedActions.ZERO, 0.03, "adam",
                 0.1, HypergradientKind.IDENTITY, 4, 50.0, seed);
     }
 
     public TabularExperimentConfig withSeed(long newSeed) {
         return new TabularExperimentConfig(family, alg, lambdaTrain, lambdaTest, iterations, tasksPerIteration, episodes,
-                sarsaStep, sarsaSweeps, metaLearningRate, optimizer, phiInit, hypergradient, testSteps, pgStepSize, newSeed);
+                sarsaStep, sarsaSweeps, untriedActions, metaLearningRate, optimizer, phiInit, hypergradient, testSteps, pgStepSize, newSeed);
     }
 
     public TabularExperimentConfig withIterations(int n) {
         return new TabularExperimentConfig(family, alg, lambdaTrain, lambdaTest, n, tasksPerIteration, episodes,
-                sarsaStep, sarsaSweeps, metaLearningRate, optimizer, phiInit, hypergradient, testSteps, pgStepSize, seed);
+                sarsaStep, sarsaSweeps, untriedActions, metaLearningRate, optimizer, phiInit, hypergradient, testSteps, pgStepSize, seed);
     }
 
     public TabularExperimentConfig withHypergradient(HypergradientKind kind) {
         return new TabularExperimentConfig(family, alg, lambdaTrain, lambdaTest, iterations, tasksPerIteration, episodes,
-                sarsaStep, sarsaSweeps, metaLearningRate, optimizer, phiInit, kind, testSteps, pgStepSize, seed);
+                sarsaStep, sarsaSweeps, untriedActions, metaLearningRate, optimizer, phiInit, kind, testSteps, pgStepSize, seed);
     }
 
     public TabularExperimentConfig withSarsaSweeps(int sweeps) {
         return new TabularExperimentConfig(family, alg, lambdaTrain, lambdaTest, iterations, tasksPerIteration, episodes,
-                sarsaStep, sweeps, metaLearningRate, optimizer, phiInit, hypergradient, testSteps, pgStepSize, seed);
+                sarsaStep, sweeps, untriedActions, metaLearningRate, optimizer, phiInit, hypergradient, testSteps, pgStepSize, seed);
+    }
+
+    public TabularExperimentConfig withUntriedActions(UntriedActions untried) {
+        return new TabularExperimentConfig(family, alg, lambdaTrain, lambdaTest, iterations, tasksPerIteration, episodes,
+                sarsaStep, sarsaSweeps, untried, metaLearningRate, optimizer, phiInit, hypergradient, testSteps, pgStepSize,
+                seed);
     }
 
     private static void positive(String key, double v) {

@@ -1,6 +1,7 @@
 package io.metastream.core.meta;
 
 import io.metastream.core.adapt.TabularAlgorithm;
+import io.metastream.core.estimate.UntriedActions;
 import io.metastream.core.exact.TabularMdp;
 import io.metastream.core.task.FrozenLakeFamily;
 import io.metastream.core.task.FrozenLakeMap;
@@ -75,7 +76,7 @@ class TabularMetaTrainerTest {
     @Test
     void invalidConfigNamesTheKey() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TabularExperimentConfig("frozenlake-high",
-                        TabularAlgorithm.ALG1, -1, 0.1, 150, 5, 500, 0.3, 1, 0.03, "adam", 0.1, HypergradientKind.IDENTITY,
+                        TabularAlgorithm.ALG1, -1, 0.1, 150, 5, 500, 0.3, 1, UntriedActions.ZERO, 0.03, "adam", 0.1, HypergradientKind.IDENTITY,
                         4, 50, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lambda-train");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TabularExperimentConfig.paper("frozenlake-mid",
