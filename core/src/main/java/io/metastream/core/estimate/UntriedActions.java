@@ -6,7 +6,8 @@ import java.util.stream.Collectors;
 /**
  * What the sampled Q̂ holds for a state-action pair that the batch never tried (config key
  * {@code untried-actions}). Expected SARSA only updates tried pairs, so an untried pair keeps its
- * initial value; both conventions leave the tried pairs' updates as they are.
+ * initial value unless a convention sets it. The value also enters the tried pairs' backups through
+ * Σ_a' π(a'|s') Q̂[s',a'], so the two conventions differ there too.
  */
 public enum UntriedActions {
     /**
