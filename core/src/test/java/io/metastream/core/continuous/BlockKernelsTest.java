@@ -52,6 +52,47 @@ class BlockKernelsTest {
         }
     }
 
+    /**
+     * The Vector API kernels give the scalar loops' bits for every shape around their tiles (4 rows ×
+     * 2 vectors, one vector, scalar tail) and both strides; the build runs the tests with the module, so
+     * the vector path is the one in use.
+     */
+    @Test
+    void vectorKernelsAreBitIdenticalToTheScalarLoops() {
+        assertThat(BlockKernels.VECTOR).as("tests run with --add-modules jdk.incubator.vector").isTrue();
+        SplittableRandom rng = new SplittableRandom(7);
+        int[] ms = {1, 3, 4, 5, 6, 8, 17, 128};
+        int[] ks = {1, 4, 6, 17, 64, 128};
+        int[] ns = {1, 3, 4, 7, 8, 9, 15, 16, 17, 32, 64, 128};
+        for (int m : ms) {
+            for (int k : ks) {
+                for (int n : ns) {
+                    double[][] b = random(k, n, rng);
+                    double[][] s2 = random(m, k, rng);
+                    double[] flat = new double[5 + m * k];
+                    for (int i = 0; i < flat.length; i++) {
+                        flat[i] = 2 * rng.nextDouble() - 1;
+                    }
+                    double[][] c0 = random(m, n, rng);
+                    double[][] scalar = copy(c0);
+                    double[][] vector = copy(c0);
+                    BlockKernels.multiplyAddScalar(s2, m, k, b, n, scalar);
+                    VectorKernels.multiplyAdd(s2, m, k, b, n, vector);
+                    assertThat(vector).as("m %d k %d n %d", m, k, n).isDeepEqualTo(scalar);
+                    for (boolean transposed : new boolean[] {false, true}) {
+                        int rowStride = transposed ? 1 : k;
+                        int colStride = transposed ? m : 1;
+                        scalar = copy(c0);
+                        vector = copy(c0);
+                        BlockKernels.multiplyAddScalar(flat, 5, rowStride, colStride, m, k, b, n, scalar);
+                        VectorKernels.multiplyAdd(flat, 5, rowStride, colStride, m, k, b, n, vector);
+                        assertThat(vector).as("flat m %d k %d n %d transposed %b", m, k, n, transposed).isDeepEqualTo(scalar);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void transposeSwapsIndicesAndSumAddsLeftToRight() {
         double[][] src = {{1, 2, 3}, {4, 5, 6}};

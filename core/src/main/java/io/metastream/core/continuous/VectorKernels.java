@@ -1,0 +1,162 @@
+package io.metastream.core.continuous;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link BlockKernels}' two products written with JDK 17's incubating Vector API as register-blocked
+ * micro-kernels: a tile of 4 rows of c × 2 vectors of columns stays in registers while the whole k loop
+ * runs, so every loaded vector of b feeds 4 multiply-adds and c is loaded and stored once per tile
+ * instead of once per 4 values of k. Each element of c still receives {@code c = fma(S[r][k], b[k][j], c)}
+ * for k = 0, 1, … in order, exactly the operations of the scalar loops, so the results are bit-identical
+ * to {@link BlockKernels}' fallback (tested), whatever the vector width.
+ *
+ * <p>Used only when the JVM was started with {@code --add-modules jdk.incubator.vector} ({@link
+ * BlockKernels#VECTOR}); this class is not loaded otherwise.
+ */
+final class VectorKernels {
+
+    private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = SPECIES.length();
+
+    private VectorKernels() {
+    }
+
+    /** See {@link BlockKernels#multiplyAdd(double[], int, int, int, int, int, double[][], int, double[][])}. */
+    static void multiplyAdd(double[] s, int off, int rowStride, int colStride, int m, int kCount,
+                            double[][] b, int n, double[][] c) {
+        int r = 0;
+        for (; r + 3 < m; r += 4) {
+            double[] c0 = c[r];
+            double[] c1 = c[r + 1];
+            double[] c2 = c[r + 2];
+            double[] c3 = c[r + 3];
+            int at0 = off + r * rowStride;
+            int j = 0;
+            for (; j + 2 * L <= n; j += 2 * L) {
+                DoubleVector x00 = DoubleVector.fromArray(SPECIES, c0, j);
+                DoubleVector x01 = DoubleVector.fromArray(SPECIES, c0, j + L);
+                DoubleVector x10 = DoubleVector.fromArray(SPECIES, c1, j);
+                DoubleVector x11 = DoubleVector.fromArray(SPECIES, c1, j + L);
+                DoubleVector x20 = DoubleVector.fromArray(SPECIES, c2, j);
+                DoubleVector x21 = DoubleVector.fromArray(SPECIES, c2, j + L);
+                DoubleVector x30 = DoubleVector.fromArray(SPECIES, c3, j);
+                DoubleVector x31 = DoubleVector.fromArray(SPECIES, c3, j + L);
+                int at = at0;
+                for (int k = 0; k < kCount; k++) {
+                    double[] bk = b[k];
+                    DoubleVector y0 = DoubleVector.fromArray(SPECIES, bk, j);
+                    DoubleVector y1 = DoubleVector.fromArray(SPECIES, bk, j + L);
+                    DoubleVector t = DoubleVector.broadcast(SPECIES, s[at]);
+                    x00 = y0.fma(t, x00);
+                    x01 = y1.fma(t, x01);
+                    t = DoubleVector.broadcast(SPECIES, s[at + rowStride]);
+                    x10 = y0.fma(t, x10);
+                    x11 = y1.fma(t, x11);
+                    t = DoubleVector.broadcast(SPECIES, s[at + 2 * rowStride]);
+                    x20 = y0.fma(t, x20);
+                    x21 = y1.fma(t, x21);
+                    t = DoubleVector.broadcast(SPECIES, s[at + 3 * rowStride]);
+                    x30 = y0.fma(t, x30);
+                    x31 = y1.fma(t, x31);
+                    at += colStride;
+                }
+                x00.intoArray(c0, j);
+                x01.intoArray(c0, j + L);
+                x10.intoArray(c1, j);
+                x11.intoArray(c1, j + L);
+                x20.intoArray(c2, j);
+                x21.intoArray(c2, j + L);
+                x30.intoArray(c3, j);
+                x31.intoArray(c3, j + L);
+            }
+            for (int q = 0; q < 4; q++) {
+                rowTail(s, at0 + q * rowStride, colStride, kCount, b, j, n, c[r + q]);
+            }
+        }
+        for (; r < m; r++) {
+            rowTail(s, off + r * rowStride, colStride, kCount, b, 0, n, c[r]);
+        }
+    }
+
+    /** See {@link BlockKernels#multiplyAdd(double[][], int, int, double[][], int, double[][])}. */
+    static void multiplyAdd(double[][] s, int m, int kCount, double[][] b, int n, double[][] c) {
+        int r = 0;
+        for (; r + 3 < m; r += 4) {
+            double[] c0 = c[r];
+            double[] c1 = c[r + 1];
+            double[] c2 = c[r + 2];
+            double[] c3 = c[r + 3];
+            double[] s0 = s[r];
+            double[] s1 = s[r + 1];
+            double[] s2 = s[r + 2];
+            double[] s3 = s[r + 3];
+            int j = 0;
+            for (; j + 2 * L <= n; j += 2 * L) {
+                DoubleVector x00 = DoubleVector.fromArray(SPECIES, c0, j);
+                DoubleVector x01 = DoubleVector.fromArray(SPECIES, c0, j + L);
+                DoubleVector x10 = DoubleVector.fromArray(SPECIES, c1, j);
+                DoubleVector x11 = DoubleVector.fromArray(SPECIES, c1, j + L);
+                DoubleVector x20 = DoubleVector.fromArray(SPECIES, c2, j);
+                DoubleVector x21 = DoubleVector.fromArray(SPECIES, c2, j + L);
+                DoubleVector x30 = DoubleVector.fromArray(SPECIES, c3, j);
+                DoubleVector x31 = DoubleVector.fromArray(SPECIES, c3, j + L);
+                for (int k = 0; k < kCount; k++) {
+                    double[] bk = b[k];
+                    DoubleVector y0 = DoubleVector.fromArray(SPECIES, bk, j);
+                    DoubleVector y1 = DoubleVector.fromArray(SPECIES, bk, j + L);
+                    DoubleVector t = DoubleVector.broadcast(SPECIES, s0[k]);
+                    x00 = y0.fma(t, x00);
+                    x01 = y1.fma(t, x01);
+                    t = DoubleVector.broadcast(SPECIES, s1[k]);
+                    x10 = y0.fma(t, x10);
+                    x11 = y1.fma(t, x11);
+                    t = DoubleVector.broadcast(SPECIES, s2[k]);
+                    x20 = y0.fma(t, x20);
+                    x21 = y1.fma(t, x21);
+                    t = DoubleVector.broadcast(SPECIES, s3[k]);
+                    x30 = y0.fma(t, x30);
+                    x31 = y1.fma(t, x31);
+                }
+                x00.intoArray(c0, j);
+                x01.intoArray(c0, j + L);
+                x10.intoArray(c1, j);
+                x11.intoArray(c1, j + L);
+                x20.intoArray(c2, j);
+                x21.intoArray(c2, j + L);
+                x30.intoArray(c3, j);
+                x31.intoArray(c3, j + L);
+            }
+            for (int q = 0; q < 4; q++) {
+                rowTail(s[r + q], 0, 1, kCount, b, j, n, c[r + q]);
+            }
+        }
+        for (; r < m; r++) {
+            rowTail(s[r], 0, 1, kCount, b, 0, n, c[r]);
+        }
+    }
+
+    /** c[from..n) += Σ_k s[at + k·colStride] · b[k][from..n): one vector at a time, then scalar, k in order. */
+    private static void rowTail(double[] s, int at, int colStride, int kCount, double[][] b, int from, int n,
+                                double[] c) {
+        int j = from;
+        for (; j + L <= n; j += L) {
+            DoubleVector x = DoubleVector.fromArray(SPECIES, c, j);
+            int a = at;
+            for (int k = 0; k < kCount; k++) {
+                x = DoubleVector.fromArray(SPECIES, b[k], j).fma(DoubleVector.broadcast(SPECIES, s[a]), x);
+                a += colStride;
+            }
+            x.intoArray(c, j);
+        }
+        for (; j < n; j++) {
+            double x = c[j];
+            int a = at;
+            for (int k = 0; k < kCount; k++) {
+                x = Math.fma(s[a], b[k][j], x);
+                a += colStride;
+            }
+            c[j] = x;
+        }
+    }
+}
