@@ -31,4 +31,18 @@ sealed interface Episodes permits TabularEpisodes, ContinuousEpisodes {
 
   /** Episode {@code episode} of the assignment, as the record to publish. */
   Trajectory play(RolloutAssignment assignment, RolloutPolicy policy, int episode, String workerId);
+
+  /**
+   * Episodes {@code first .. first + count − 1} of the assignment, in order; each record equals what
+   * {@link #play} gives for its episode (continuous experiments play them in lockstep, one batched policy pass
+   * per step).
+   */
+  default java.util.List<Trajectory> playGroup(RolloutAssignment assignment, RolloutPolicy policy, int first, int count,
+                                               String workerId) {
+    java.util.List<Trajectory> out = new java.util.ArrayList<>(count);
+    for (int e = first; e < first + count; e++) {
+      out.add(play(assignment, policy, e, workerId));
+    }
+    return out;
+  }
 }

@@ -46,10 +46,11 @@ import reactor.core.scheduler.Schedulers;
  * <p>The pipeline, read top to bottom in {@link #pipeline()}: a Flux of poll batches from the
  * assignments consumer (one poll per request, on the worker's poll thread) → assignments, one at a
  * time ({@code concatMap}) → the policy from the {@link PolicyCache} → episodes
- * {@code episodeStart .. episodeStart+episodeCount-1}, each played by the experiment kind's
- * {@link Episodes} (tabular: {@code TabularRollouts.episode(new FrozenLake(FrozenLakeMap.parse(taskSpec)),
- * policy, seed, e)}; continuous: {@code ContinuousRollouts.episode} on the family's environment)
- * on the parallel scheduler → {@link KafkaSend} to the idempotent {@code acks=all} producer → when
+ * {@code episodeStart .. episodeStart+episodeCount-1} in groups of at most
+ * {@link WorkerConfig#maxInFlightEpisodes()} (one group per core when the assignment is small), each group
+ * played by the experiment kind's {@link Episodes#playGroup} (tabular: one {@code TabularRollouts.episode}
+ * after another; continuous: {@code ContinuousRollouts.lockstep}, the group's environments stepped together
+ * with one batched policy pass per step, every episode bit-identical to playing it alone) on the parallel scheduler → {@link KafkaSend} to the idempotent {@code acks=all} producer → when
  * every episode of the batch is acknowledged, the batch's offsets are committed. At most
  * {@link WorkerConfig#maxInFlightEpisodes()} episodes are computing and at most as many are
  * unacknowledged; the next poll is not requested before the batch is committed.
@@ -81,6 +82,7 @@ public final class RolloutWorker implements AutoCloseable {
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
   private static final int MAX_POLL_RECORDS = 8;
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
 
   private final WorkerConfig config;
   private final Episodes episodes;
@@ -251,9 +253,15 @@ public final class RolloutWorker implements AutoCloseable {
                 problem.get());
             return Flux.empty();
           }
-          return Flux.range(assignment.getEpisodeStart(), assignment.getEpisodeCount())
-              .flatMapSequential(e -> Mono.fromCallable(() -> episodes.play(assignment, policy, e, config.workerId()))
-                  .subscribeOn(Schedulers.parallel()), max, 1)
+          // groups of episodes played in lockstep (one batched policy pass per step), each group on one thread
+          int count = assignment.getEpisodeCount();
+          int size = Math.max(1, Math.min(max, (count + CORES - 1) / CORES));
+          int groups = (count + size - 1) / size;
+          return Flux.range(0, groups)
+              .flatMapSequential(g -> Mono.fromCallable(() -> episodes.playGroup(assignment, policy,
+                      assignment.getEpisodeStart() + g * size, Math.min(size, count - g * size), config.workerId()))
+                  .subscribeOn(Schedulers.parallel()), Math.max(1, max / size), 1)
+              .flatMapIterable(group -> group)
               .flatMap(trajectory -> KafkaSend.send(producer,
                       new ProducerRecord<>(config.trajectoriesTopic(), assignment.getTaskId(), trajectory))
                   .onErrorMap(RecordTooLargeException.class, e -> tooLarge(assignment, trajectory, e)), max);

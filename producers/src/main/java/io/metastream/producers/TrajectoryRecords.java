@@ -52,6 +52,28 @@ public final class TrajectoryRecords {
         .build();
   }
 
+  /**
+   * A continuous episode played by {@code behaviour}, with the log-probabilities its actor returned
+   * ({@code logProbs[t] = log π_θ(a_t|z_t)}, length T).
+   */
+  public static Trajectory of(RolloutAssignment assignment, String workerId, GaussianBehaviourPolicy behaviour,
+                              ContinuousTrajectory episode, double[] logProbs) {
+    if (logProbs.length != episode.length()) {
+      throw new IllegalArgumentException(logProbs.length + " log-probabilities for an episode of " + episode.length()
+          + " steps");
+    }
+    return identity(assignment, workerId, behaviour, episode.episode())
+        .setObsDim(episode.obsDim())
+        .setActDim(episode.actDim())
+        .setObservations(boxed(episode.observations()))
+        .setActions(boxed(episode.actions()))
+        .setRewards(boxed(episode.rewards()))
+        .setBehaviourLogProbs(boxed(logProbs))
+        .setUndiscountedReturn(episode.undiscountedReturn())
+        .setContinuationReturn(episode.continuationReturn())
+        .build();
+  }
+
   /** A continuous episode played by {@code behaviour}; {@code pi} is a policy object of its architecture (workspace). */
   public static Trajectory of(RolloutAssignment assignment, String workerId, GaussianBehaviourPolicy behaviour,
                               ContinuousTrajectory episode, GaussianMlpPolicy pi) {
@@ -60,22 +82,22 @@ public final class TrajectoryRecords {
     ObservationNormalizer normalizer = behaviour.normalizer();
     double[] z = new double[obsDim];
     double[] a = new double[actDim];
-    List<Double> logProbs = new ArrayList<>(episode.length());
+    double[] logProbs = new double[episode.length()];
     for (int t = 0; t < episode.length(); t++) {
       normalizer.normalize(episode.observations(), t * obsDim, z, 0);
       System.arraycopy(episode.actions(), t * actDim, a, 0, actDim);
-      logProbs.add(pi.logProb(behaviour.theta(), z, a));
+      logProbs[t] = pi.logProb(behaviour.theta(), z, a);
     }
-    return identity(assignment, workerId, behaviour, episode.episode())
-        .setObsDim(obsDim)
-        .setActDim(actDim)
-        .setObservations(Arrays.stream(episode.observations()).boxed().toList())
-        .setActions(Arrays.stream(episode.actions()).boxed().toList())
-        .setRewards(Arrays.stream(episode.rewards()).boxed().toList())
-        .setBehaviourLogProbs(logProbs)
-        .setUndiscountedReturn(episode.undiscountedReturn())
-        .setContinuationReturn(episode.continuationReturn())
-        .build();
+    return of(assignment, workerId, behaviour, episode, logProbs);
+  }
+
+  /** The values as a list without per-element boxing on access ({@link Arrays#asList} over a {@code Double[]}). */
+  private static List<Double> boxed(double[] values) {
+    Double[] out = new Double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return Arrays.asList(out);
   }
 
   private static Trajectory.Builder identity(RolloutAssignment assignment, String workerId, RolloutPolicy behaviour,

@@ -310,7 +310,10 @@ public final class GaussianMlpPolicy {
         private final double[][] weightsT;
         private final double[][] bias;
         private final double[] sigma;
+        private final double[] logStd;
+        private final double[] invSigma;
         private final double[][] act;
+        private double[][][] block;
 
         private Actor(double[] theta) {
             int layers = mlp.layers();
@@ -332,9 +335,122 @@ public final class GaussianMlpPolicy {
                 act[l + 1] = new double[nOut];
             }
             sigma = new double[actDim];
+            logStd = new double[actDim];
+            invSigma = new double[actDim];
             for (int j = 0; j < actDim; j++) {
                 sigma[j] = Math.exp(theta[logStdOffset + j]);
+                logStd[j] = theta[logStdOffset + j];
+                invSigma[j] = Math.exp(-logStd[j]);
             }
+        }
+
+        /**
+         * {@link #sample} that also returns log π_θ(a|s) of the drawn action, from the same forward pass:
+         * bit-identical to {@link GaussianMlpPolicy#logProb} of (s, a), which would repeat the forward pass.
+         */
+        public double sampleWithLogProb(double[] obs, RandomGenerator rng, double[] out) {
+            double[] mu = forward(obs);
+            for (int j = 0; j < actDim; j++) {
+                out[j] = mu[j] + sigma[j] * rng.nextGaussian();
+            }
+            return logProbOf(mu, out);
+        }
+
+        /** {@link #mean} that also returns log π_θ(μ|s), bit-identical to {@link GaussianMlpPolicy#logProb} of (s, μ). */
+        public double meanWithLogProb(double[] obs, double[] out) {
+            double[] mu = forward(obs);
+            System.arraycopy(mu, 0, out, 0, actDim);
+            return logProbOf(mu, out);
+        }
+
+        /**
+         * μ_θ of a block of observations at once: {@code obs[r]} (row r, normalised) → {@code out[j][r]}, r &lt; rows.
+         * Every row gets exactly the operations of {@link #mean} (bias first, then the inputs in order, a
+         * multiply and an add each, {@link Math#tanh}), so each row's μ is bit-identical to the single-row pass;
+         * the block runs them as vector loops over the rows. {@code out} is [actDim][≥ rows].
+         */
+        public void meanBlock(double[][] obs, int rows, double[][] out) {
+            int layers = weightsT.length;
+            if (block == null || block[0][0].length < rows) {
+                block = new double[layers + 1][][];
+                for (int l = 0; l <= layers; l++) {
+                    block[l] = new double[mlp.size(l)][Math.max(rows, 1)];
+                }
+            }
+            double[][] in = block[0];
+            for (int r = 0; r < rows; r++) {
+                double[] o = obs[r];
+                if (o.length < obsDim) {
+                    throw new IllegalArgumentException("expected an observation of dim " + obsDim + ", got " + o.length);
+                }
+                for (int i = 0; i < obsDim; i++) {
+                    in[i][r] = o[i];
+                }
+            }
+            for (int l = 0; l < layers; l++) {
+                int nIn = mlp.size(l);
+                int nOut = mlp.size(l + 1);
+                double[] t = weightsT[l];
+                double[][] a = block[l];
+                double[][] z = l + 1 == layers ? out : block[l + 1];
+                for (int o = 0; o < nOut; o++) {
+                    double[] zo = z[o];
+                    java.util.Arrays.fill(zo, 0, rows, bias[l][o]);
+                    int i = 0;
+                    for (; i + 3 < nIn; i += 4) {
+                        double w0 = t[i * nOut + o];
+                        double w1 = t[(i + 1) * nOut + o];
+                        double w2 = t[(i + 2) * nOut + o];
+                        double w3 = t[(i + 3) * nOut + o];
+                        double[] a0 = a[i];
+                        double[] a1 = a[i + 1];
+                        double[] a2 = a[i + 2];
+                        double[] a3 = a[i + 3];
+                        for (int r = 0; r < rows; r++) {
+                            zo[r] = (((zo[r] + w0 * a0[r]) + w1 * a1[r]) + w2 * a2[r]) + w3 * a3[r];
+                        }
+                    }
+                    for (; i < nIn; i++) {
+                        double w = t[i * nOut + o];
+                        double[] ai = a[i];
+                        for (int r = 0; r < rows; r++) {
+                            zo[r] += w * ai[r];
+                        }
+                    }
+                    if (l + 1 < layers) {
+                        for (int r = 0; r < rows; r++) {
+                            zo[r] = Math.tanh(zo[r]);
+                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * Given the row's mean {@code mu[j][row]} from {@link #meanBlock}: a = μ + σ ⊙ ε with ε drawn from {@code rng} in
+         * action order (or a = μ when {@code rng} is null) into {@code out}; returns log π_θ(a|s). Bit-identical to
+         * {@link #sampleWithLogProb} / {@link #meanWithLogProb} of the row's observation.
+         */
+        public double actFromBlock(double[][] mu, int row, RandomGenerator rng, double[] out) {
+            for (int j = 0; j < actDim; j++) {
+                out[j] = rng == null ? mu[j][row] : mu[j][row] + sigma[j] * rng.nextGaussian();
+            }
+            double lp = 0;
+            for (int j = 0; j < actDim; j++) {
+                double z = (out[j] - mu[j][row]) * invSigma[j];
+                lp += -0.5 * z * z - logStd[j] - HALF_LOG_2PI;
+            }
+            return lp;
+        }
+
+        /** The closed form of {@code logProbAt}, with the same operations in the same order. */
+        private double logProbOf(double[] mu, double[] action) {
+            double lp = 0;
+            for (int j = 0; j < actDim; j++) {
+                double z = (action[j] - mu[j]) * invSigma[j];
+                lp += -0.5 * z * z - logStd[j] - HALF_LOG_2PI;
+            }
+            return lp;
         }
 
         /** μ_θ(s) into {@code out[0 .. actDim)}. */

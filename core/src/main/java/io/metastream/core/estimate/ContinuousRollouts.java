@@ -62,9 +62,33 @@ public final class ContinuousRollouts {
         return horizon + continuation;
     }
 
+    /**
+     * An episode with the behaviour log-probabilities log π_θ(a_t|z_t) of its T steps (z_t normalised), as a
+     * worker publishes them.
+     */
+    public record Played(ContinuousTrajectory trajectory, double[] behaviourLogProbs) {
+    }
+
     /** Episode {@code episode} of the collection {@code seed}. */
     public ContinuousTrajectory episode(TaskEnvironment<?, double[], double[]> env, double[] theta,
                                         ObservationNormalizer normalizer, long seed, int episode, Mode mode) {
+        return play(env, theta, normalizer, seed, episode, mode, null);
+    }
+
+    /**
+     * {@link #episode} and its behaviour log-probabilities, taken from the forward pass that chose each action:
+     * bit-identical to {@link GaussianMlpPolicy#logProb} of (z_t, a_t) afterwards, at half the cost.
+     */
+    public Played episodeWithLogProbs(TaskEnvironment<?, double[], double[]> env, double[] theta,
+                                      ObservationNormalizer normalizer, long seed, int episode, Mode mode) {
+        double[] logProbs = new double[horizon];
+        ContinuousTrajectory t = play(env, theta, normalizer, seed, episode, mode, logProbs);
+        return new Played(t, Arrays.copyOf(logProbs, t.length()));
+    }
+
+    private ContinuousTrajectory play(TaskEnvironment<?, double[], double[]> env, double[] theta,
+                                      ObservationNormalizer normalizer, long seed, int episode, Mode mode,
+                                      double[] logProbsOrNull) {
         if (normalizer.dim() != obsDim) {
             throw new IllegalArgumentException("normaliser of dim " + normalizer.dim() + " for observations of dim " + obsDim);
         }
@@ -79,7 +103,10 @@ public final class ContinuousRollouts {
         int t = 0;
         boolean terminated = false;
         while (t < horizon && !terminated) {
-            act(actor, normalizer, s, rng, mode);
+            double lp = act(actor, normalizer, s, rng, mode);
+            if (logProbsOrNull != null) {
+                logProbsOrNull[t] = lp;
+            }
             System.arraycopy(a, 0, actions, t * actDim, actDim);
             StepResult<double[]> step = env.step(a);
             rewards[t] = step.reward();
@@ -110,6 +137,116 @@ public final class ContinuousRollouts {
                 Arrays.copyOf(actions, t * actDim), Arrays.copyOf(rewards, t), tail);
     }
 
+    /**
+     * Episodes {@code start .. start + envs.size() − 1} of the collection {@code seed} played in lockstep, one
+     * environment each ({@code envs.get(i)} plays episode {@code start + i}): at every step the observations of
+     * all running episodes go through one batched forward pass ({@link GaussianMlpPolicy.Actor#meanBlock}),
+     * then each episode draws its noise from its own generator, in episode order. Each episode's draws, actions,
+     * observations and log-probabilities are exactly those of {@link #episodeWithLogProbs} (tested), so a worker
+     * may split an assignment into any number of lockstep groups. Returns the episodes in order.
+     */
+    public List<Played> lockstep(List<? extends TaskEnvironment<?, double[], double[]>> envs, double[] theta,
+                                 ObservationNormalizer normalizer, long seed, int start, Mode mode) {
+        if (normalizer.dim() != obsDim) {
+            throw new IllegalArgumentException("normaliser of dim " + normalizer.dim() + " for observations of dim " + obsDim);
+        }
+        int m = envs.size();
+        GaussianMlpPolicy.Actor actor = policy.actor(theta);
+        Lane[] lanes = new Lane[m];
+        for (int i = 0; i < m; i++) {
+            lanes[i] = new Lane(envs.get(i), seed, start + i, mode);
+        }
+        double[][] zBlock = new double[m][obsDim];
+        double[][] mu = new double[actDim][m];
+        int[] rowLane = new int[m];
+        while (true) {
+            int rows = 0;
+            for (int i = 0; i < m; i++) {
+                if (lanes[i].running()) {
+                    normalizer.normalize(lanes[i].s, 0, zBlock[rows], 0);
+                    rowLane[rows++] = i;
+                }
+            }
+            if (rows == 0) {
+                break;
+            }
+            actor.meanBlock(zBlock, rows, mu);
+            for (int row = 0; row < rows; row++) {
+                lanes[rowLane[row]].step(actor, mu, row);
+            }
+        }
+        List<Played> out = new ArrayList<>(m);
+        for (Lane lane : lanes) {
+            out.add(lane.played());
+        }
+        return out;
+    }
+
+    /** One episode of {@link #lockstep}: the state of {@link #play}'s two loops, advanced one step at a time. */
+    private final class Lane {
+        private final TaskEnvironment<?, double[], double[]> env;
+        private final int episode;
+        private final SplittableRandom rng;
+        private final double[] obs = new double[(horizon + 1) * obsDim];
+        private final double[] actions = new double[horizon * actDim];
+        private final double[] rewards = new double[horizon];
+        private final double[] logProbs = new double[horizon];
+        private final double[] action = new double[actDim];
+        private double[] s;
+        private int t;
+        private int k;
+        private boolean terminated;
+        private double tail;
+        private double w = 1;
+
+        Lane(TaskEnvironment<?, double[], double[]> env, long seed, int episode, Mode mode) {
+            this.env = env;
+            this.episode = episode;
+            this.rng = mode == Mode.STOCHASTIC ? Seeds.rng(seed, episode) : null;
+            s = env.reset(Seeds.derive(seed, episode));
+            checkObservation(s);
+            System.arraycopy(s, 0, obs, 0, obsDim);
+        }
+
+        boolean running() {
+            return !terminated && (t < horizon || k < continuation);
+        }
+
+        void step(GaussianMlpPolicy.Actor actor, double[][] mu, int row) {
+            double lp = actor.actFromBlock(mu, row, rng, action);
+            StepResult<double[]> step = env.step(action);
+            if (t < horizon) {
+                logProbs[t] = lp;
+                System.arraycopy(action, 0, actions, t * actDim, actDim);
+                rewards[t] = step.reward();
+                s = step.observation();
+                checkObservation(s);
+                t++;
+                System.arraycopy(s, 0, obs, t * obsDim, obsDim);
+                terminated = step.terminated();
+                if (step.truncated() && !terminated && t < horizon + continuation) {
+                    throw truncatedEarly(t);
+                }
+            } else {
+                tail += w * step.reward();
+                w *= gamma;
+                s = step.observation();
+                checkObservation(s);
+                terminated = step.terminated();
+                if (step.truncated() && !terminated && k + 1 < continuation) {
+                    throw truncatedEarly(horizon + k + 1);
+                }
+                k++;
+            }
+        }
+
+        Played played() {
+            ContinuousTrajectory tr = new ContinuousTrajectory(episode, obsDim, actDim, Arrays.copyOf(obs, (t + 1) * obsDim),
+                    Arrays.copyOf(actions, t * actDim), Arrays.copyOf(rewards, t), tail);
+            return new Played(tr, Arrays.copyOf(logProbs, t));
+        }
+    }
+
     /** Episodes {@code start .. start+count-1}, in order. */
     public List<ContinuousTrajectory> collect(TaskEnvironment<?, double[], double[]> env, double[] theta,
                                               ObservationNormalizer normalizer, long seed, int start, int count, Mode mode) {
@@ -129,14 +266,11 @@ public final class ContinuousRollouts {
         return sum / episodes.size();
     }
 
-    private void act(GaussianMlpPolicy.Actor actor, ObservationNormalizer normalizer, double[] s, SplittableRandom rng,
-                     Mode mode) {
+    /** Chooses the action into {@code a}; returns its log-probability. */
+    private double act(GaussianMlpPolicy.Actor actor, ObservationNormalizer normalizer, double[] s, SplittableRandom rng,
+                       Mode mode) {
         normalizer.normalize(s, 0, z, 0);
-        if (mode == Mode.DETERMINISTIC) {
-            actor.mean(z, a);
-        } else {
-            actor.sample(z, rng, a);
-        }
+        return mode == Mode.DETERMINISTIC ? actor.meanWithLogProb(z, a) : actor.sampleWithLogProb(z, rng, a);
     }
 
     private void checkObservation(double[] s) {
