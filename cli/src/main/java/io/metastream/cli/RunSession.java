@@ -143,9 +143,9 @@ final class RunSession {
                 done[0]++;
                 double secs = csv.elapsed();
                 out.printf(Locale.ROOT, "round %d/%d  PRE return %.3f  POST return %.3f  staleness %d  %.0f trajectories/s"
-                                + "  %s  elapsed %.0f s  ETA %.0f s%n", r.round() + 1, iterations, r.preReturn(), r.postReturn(),
-                        r.staleness(), rate, lag.describe(), secs,
-                        (secs - recordedSecs) / done[0] * (iterations - r.round() - 1));
+                                + "  %s  round %.1f s  elapsed %.0f s  ETA %.0f s%s%n", r.round() + 1, iterations, r.preReturn(),
+                        r.postReturn(), r.staleness(), rate, lag.describe(), r.diagnostics().getOrDefault("roundSeconds", Double.NaN),
+                        secs, (secs - recordedSecs) / done[0] * (iterations - r.round() - 1), ProgressCsv.phases(r.diagnostics()));
             }, out::println);
             Files.writeString(dir.resolve("progress.csv"), csv.text());
             if (trainer.stopped()) {

@@ -44,6 +44,7 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
 
     private final AdapterConfig config;
     private final ContinuousSteps continuous;
+    private final TaskTimings timings;
     private ProcessorContext<String, SpecificRecord> context;
     private EpisodeStore episodes;
     private KeyValueStore<String, RolloutAssignment> assignments;
@@ -51,8 +52,9 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
     private KeyValueStore<String, PolicyParams> adaptations;
     private KeyValueStore<String, String> pending;
 
-    AdaptProcessor(AdapterConfig config) {
+    AdaptProcessor(AdapterConfig config, TaskTimings timings) {
         this.config = config;
+        this.timings = timings;
         this.continuous = new ContinuousSteps(config);
     }
 
@@ -106,8 +108,10 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
             return;
         }
         pending.delete(batch.storeKey());
+        long startMillis = System.currentTimeMillis();
+        long startNanos = System.nanoTime();
         if (config.isContinuous()) {
-            adaptContinuous(batch, assignment, prior, pre, timestamp);
+            adaptContinuous(batch, assignment, prior, pre, timestamp, startMillis, startNanos);
             return;
         }
         double[] phi = TabularPolicies.logits(prior);
@@ -126,6 +130,7 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
             return;
         }
         adaptations.put(batch.priorKey(), prior);
+        timings.adapted(batch, timestamp, startMillis, startNanos);
         RolloutAssignment post = postAssignment(assignment, adapted);
         context.forward(new Record<>(batch.taskId(), post, timestamp), AdapterTopology.ASSIGNMENTS_SINK);
     }
@@ -137,7 +142,7 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
      * abandoned: the trainer's round then times out naming it.
      */
     private void adaptContinuous(BatchKey batch, RolloutAssignment assignment, PolicyParams prior, List<Trajectory> pre,
-                                 long timestamp) {
+                                 long timestamp, long startMillis, long startNanos) {
         PolicyParams adapted;
         try {
             adapted = continuous.adapt(prior, pre, batch);
@@ -147,6 +152,7 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
         }
         adaptations.put(batch.adaptedKey(), adapted);
         adaptations.put(batch.priorKey(), prior);
+        timings.adapted(batch, timestamp, startMillis, startNanos);
         context.forward(new Record<>(adapted.getPolicyId(), adapted, timestamp), AdapterTopology.POLICIES_SINK);
         context.forward(new Record<>(batch.taskId(), postAssignment(assignment, adapted), timestamp),
                 AdapterTopology.ASSIGNMENTS_SINK);

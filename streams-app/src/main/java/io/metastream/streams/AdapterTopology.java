@@ -58,6 +58,7 @@ public final class AdapterTopology {
                 : new TrajectoryValidator(config.episodesPerBatch(), config.tabularStates(), FrozenLakeMap.N_ACTIONS);
         PolicyCheck policyCheck = new PolicyCheck(config);
         TaskIdentity identity = new TaskIdentity(config);
+        TaskTimings timings = new TaskTimings();
         Serde<String> strings = Serdes.String();
         Serde<byte[]> bytes = Serdes.ByteArray();
         return new Topology()
@@ -71,8 +72,8 @@ public final class AdapterTopology {
                 .addProcessor(GATE, () -> new TrajectoryGate(validator, identity), "trajectories-source")
                 .addProcessor(COLLECT, () -> new BatchCollector(config::batchSize), GATE)
                 .addProcessor(RECORD_ASSIGNMENT, () -> new AssignmentRecorder(config, identity), "assignments-source")
-                .addProcessor(ADAPT, () -> new AdaptProcessor(config), COLLECT, RECORD_ASSIGNMENT)
-                .addProcessor(META_GRADIENT, () -> new MetaGradientProcessor(config), COLLECT)
+                .addProcessor(ADAPT, () -> new AdaptProcessor(config, timings), COLLECT, RECORD_ASSIGNMENT)
+                .addProcessor(META_GRADIENT, () -> new MetaGradientProcessor(config, timings), COLLECT)
                 .addStateStore(store(EPISODES_STORE, MetastreamSerdes.trajectory()), COLLECT, ADAPT, META_GRADIENT)
                 .addStateStore(store(BATCH_COUNTS_STORE, Serdes.Integer()), COLLECT, RECORD_ASSIGNMENT)
                 .addStateStore(store(PRE_ASSIGNMENTS_STORE, MetastreamSerdes.assignment()),

@@ -50,10 +50,12 @@ final class ContinuousSteps {
     /**
      * The task's result from its PRE and POST batches ({@link ContinuousBoMrl#taskResult}) as a
      * {@link TaskMetaGradient} whose {@code continuous} terms carry what the trainer's TRPO step needs.
-     * {@code preReturn}/{@code postReturn} are mean undiscounted H-step returns.
+     * {@code preReturn}/{@code postReturn} are mean undiscounted H-step returns; {@code timings} is read once the
+     * computation is done.
      */
     TaskMetaGradient metaGradient(PolicyParams prior, PolicyParams adapted, List<Trajectory> preSorted,
-                                  List<Trajectory> postSorted, BatchKey postBatch) {
+                                  List<Trajectory> postSorted, BatchKey postBatch,
+                                  java.util.function.Supplier<java.util.Map<String, Double>> timings) {
         ContinuousPolicies.Decoded phi = ContinuousPolicies.decode(prior, config.continuous());
         ContinuousPolicies.Decoded theta = ContinuousPolicies.decode(adapted, config.continuous());
         ContinuousMethod b = method(phi);
@@ -80,6 +82,7 @@ final class ContinuousSteps {
                 .setPreReturn(r.preReturn())
                 .setPostReturn(r.postReturn())
                 .setContinuous(terms)
+                .setTimings(timings.get())
                 .build();
     }
 

@@ -1,5 +1,8 @@
 package io.metastream.streams;
 
+import java.util.Map;
+import java.util.function.Supplier;
+
 import io.metastream.core.adapt.TabularAlgorithm;
 import io.metastream.core.estimate.TabularEstimates;
 import io.metastream.core.estimate.TabularTrajectory;
@@ -35,13 +38,15 @@ final class MetaGradientProcessor implements Processor<String, BatchKey, String,
 
     private final AdapterConfig config;
     private final ContinuousSteps continuous;
+    private final TaskTimings timings;
     private ProcessorContext<String, TaskMetaGradient> context;
     private EpisodeStore episodes;
     private KeyValueStore<String, PolicyParams> adaptations;
     private KeyValueStore<String, ?> assignments;
 
-    MetaGradientProcessor(AdapterConfig config) {
+    MetaGradientProcessor(AdapterConfig config, TaskTimings timings) {
         this.config = config;
+        this.timings = timings;
         this.continuous = new ContinuousSteps(config);
     }
 
@@ -62,12 +67,17 @@ final class MetaGradientProcessor implements Processor<String, BatchKey, String,
         if (prior == null || adapted == null) {
             throw new IllegalStateException("POST batch " + postBatch + " is complete but the task has no adaptation");
         }
+        long startMillis = System.currentTimeMillis();
+        long startNanos = System.nanoTime();
         List<Trajectory> preRecords = episodes.batch(preBatch);
+        // read when the record is built, after the computation: the hypergradient's compute time included
+        Supplier<Map<String, Double>> taskTimings = () -> timings.hypergradient(preBatch, record.timestamp(), startMillis,
+                startNanos);
         TaskMetaGradient result;
         try {
             result = config.isContinuous()
-                    ? continuous.metaGradient(prior, adapted, preRecords, episodes.batch(postBatch), postBatch)
-                    : tabular(prior, adapted, preRecords, episodes.batch(postBatch), postBatch);
+                    ? continuous.metaGradient(prior, adapted, preRecords, episodes.batch(postBatch), postBatch, taskTimings)
+                    : tabular(prior, adapted, preRecords, episodes.batch(postBatch), postBatch, taskTimings);
         } catch (IllegalArgumentException e) {   // records that fit the checks but not core's contracts
             LOG.error("POST batch {}: no meta-gradient, task abandoned: {}", postBatch, e.getMessage());
             return;
@@ -82,7 +92,8 @@ final class MetaGradientProcessor implements Processor<String, BatchKey, String,
     }
 
     private TaskMetaGradient tabular(PolicyParams prior, PolicyParams adapted, List<Trajectory> preRecords,
-                                     List<Trajectory> postRecords, BatchKey postBatch) {
+                                     List<Trajectory> postRecords, BatchKey postBatch,
+                                     Supplier<Map<String, Double>> taskTimings) {
         List<TabularTrajectory> pre = EpisodeStore.tabular(preRecords);
         List<TabularTrajectory> post = EpisodeStore.tabular(postRecords);
         double[] phi = TabularPolicies.logits(prior);
@@ -105,6 +116,7 @@ final class MetaGradientProcessor implements Processor<String, BatchKey, String,
                 .setKlAdaptedPrior(meanKlAdaptedPrior(theta, phi, nS, nA))
                 .setPreReturn(TabularMetaTrainer.meanReturn(pre))
                 .setPostReturn(TabularMetaTrainer.meanReturn(post))
+                .setTimings(taskTimings.get())
                 .build();
     }
 

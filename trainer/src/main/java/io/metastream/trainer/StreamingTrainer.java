@@ -277,6 +277,10 @@ public final class StreamingTrainer implements AutoCloseable {
             nextToIssue++;
         }
         commit();
+        for (int r = firstRound; r < nextToIssue; r++) {
+            // a round issued before a resume was committed earlier: its collection time is unknown
+            issuedAtMillis.put(r, issuedVersions.containsKey(r) ? Double.NaN : (double) System.currentTimeMillis());
+        }
         long roundStart = System.nanoTime();
         for (int round = firstRound; round < exp.iterations(); round++) {
             Collected[] bySlot = awaitRound(round, issuedAt[round], exp.tasksPerIteration());
@@ -294,20 +298,41 @@ public final class StreamingTrainer implements AutoCloseable {
                 pre += c.gradient().getPreReturn() / bySlot.length;
                 post += c.gradient().getPostReturn() / bySlot.length;
             }
+            long updateStart = System.nanoTime();
             MetaLearner.Update update = learner.update(phi, grads);
+            double metaStepSeconds = (System.nanoTime() - updateStart) / 1e9;
+            long[] arrived = new long[bySlot.length];
+            for (int i = 0; i < bySlot.length; i++) {
+                arrived[i] = bySlot[i].arrivedAtMillis();
+            }
+            Map<String, Double> timings = RoundTimings.of(grads, arrived, issuedAtMillis.getOrDefault(round, Double.NaN),
+                    metaStepSeconds, lastCommitSeconds);
+            issuedAtMillis.remove(round);
             phi = update.phi();
             long staleness = version - issuedAt[round];
             version++;
             publishPrior(version, phi, round);
             publishDecision(round, version, bySlot);
-            Map<String, Double> values = publishMetrics(round, pre, post, staleness, update.diagnostics(),
-                    (System.nanoTime() - roundStart) / 1e9);
+            double roundSeconds = (System.nanoTime() - roundStart) / 1e9;
+            if (config.maxStaleness() == 0) {
+                timings.put("timeOther", roundSeconds - RoundTimings.criticalPathSeconds(timings));
+            }
+            Map<String, Double> diagnostics = new java.util.LinkedHashMap<>(update.diagnostics());
+            diagnostics.putAll(timings);
+            Map<String, Double> values = publishMetrics(round, pre, post, staleness, diagnostics, roundSeconds);
             roundStart = System.nanoTime();
+            int issuing = -1;
             if (nextToIssue < exp.iterations()) {
+                issuing = nextToIssue;
                 issue(nextToIssue, version);
                 issuedAt[nextToIssue++] = version;
             }
+            long commitStart = System.nanoTime();
             commit();
+            lastCommitSeconds = (System.nanoTime() - commitStart) / 1e9;
+            if (issuing >= 0) {
+                issuedAtMillis.put(issuing, (double) System.currentTimeMillis());
+            }
             roundsCompleted++;
             progress.accept(new RoundSummary(round, version, pre, post, staleness, phi.clone(), values));
         }
@@ -332,8 +357,12 @@ public final class StreamingTrainer implements AutoCloseable {
     }
 
     /** A consumed meta-gradient and where it was read. */
-    private record Collected(TaskMetaGradient gradient, int partition, long offset) {
+    private record Collected(TaskMetaGradient gradient, int partition, long offset, long arrivedAtMillis) {
     }
+
+    /** Round → wall time (epoch ms) at which its assignments were committed; NaN when issued before a resume. */
+    private final Map<Integer, Double> issuedAtMillis = new HashMap<>();
+    private double lastCommitSeconds = Double.NaN;
 
     private final Map<Integer, Collected[]> pending = new HashMap<>();
     private final java.util.Set<String> issuedIds = new java.util.HashSet<>();
@@ -376,7 +405,7 @@ public final class StreamingTrainer implements AutoCloseable {
                 int slot = slotOf(g.getTaskId(), g.getRound());
                 Collected[] buffer = pending.computeIfAbsent(g.getRound(), r -> new Collected[slots]);
                 if (slot >= 0 && slot < slots && buffer[slot] == null) {
-                    buffer[slot] = new Collected(g, rec.partition(), rec.offset());
+                    buffer[slot] = new Collected(g, rec.partition(), rec.offset(), System.currentTimeMillis());
                 }
             }
             commit();   // dead letters of this poll: no transaction stays open while waiting
