@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "metastream", mixinStandardHelpOptions = true, version = "metastream 0.1.0",
         description = "Continuous online meta-reinforcement learning (BO-MRL) on Apache Kafka.",
         subcommands = {DemoCommand.class, RunCommand.class, WorkerCommand.class, AdapterCommand.class,
-                TrainerCommand.class, ReplayCommand.class, ReportCommand.class, CompareCommand.class, TopicsCommand.class, CheckpointCommand.class, BrokerCommand.class, FrozenLakeCommand.class})
+                TrainerCommand.class, ReplayCommand.class, ReportCommand.class, CompareCommand.class, TopicsCommand.class, CheckpointCommand.class, BrokerCommand.class, FrozenLakeCommand.class, BenchCommand.class})
 public final class MetastreamCommand implements Runnable {
 
     @Override

@@ -76,49 +76,125 @@ public final class ContinuousMetaTrainer<T> {
      * seeds, normaliser and task draws are the same for every method.
      */
     public Result train(Consumer<IterationStats> progress) {
+        return train(progress, 1);
+    }
+
+    /**
+     * {@link #train(Consumer)} with the tasks of each round on {@code threads} threads at once (each with its own
+     * method object, rollouts and environment), as the pipeline runs them on its workers and adapter threads. A
+     * task's numbers do not depend on the thread that computes them and the meta-step takes the results in slot
+     * order, so every thread count gives the same meta-priors bit for bit.
+     */
+    public Result train(Consumer<IterationStats> progress, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
         ContinuousMethod steps = ContinuousMethod.of(config, family.obsDim(), family.actDim());
-        ContinuousRollouts rollouts = steps.trainingRollouts();
         double[] phi0 = steps.initialPhi();
         double[] phi = phi0.clone();
         RunningMoments moments = RunningMoments.empty(family.obsDim());
         List<IterationStats> history = new ArrayList<>();
-        for (int round = 0; round < config.iterations(); round++) {
-            ObservationNormalizer normalizer = steps.normalizer(moments);
-            List<T> tasks = tasksOf(config, family, round);
-            List<ContinuousBoMrl.TaskResult> results = new ArrayList<>(tasks.size());
-            List<ProMpObjective.Task> batches = new ArrayList<>(tasks.size());
-            double innerSteps = 0;
-            for (int slot = 0; slot < tasks.size(); slot++) {
-                TaskEnvironment<T, double[], double[]> env = family.newEnvironment(tasks.get(slot),
-                        rollouts.environmentHorizon());
-                try {
-                    long preSeed = TabularBoMrl.collectionSeed(config.seed(), Purpose.PRE, round, slot);
-                    List<ContinuousTrajectory> pre = rollouts.collect(env, phi, normalizer, preSeed, 0,
-                            config.preRollouts(), ContinuousRollouts.Mode.STOCHASTIC);
-                    ContinuousBatch preBatch = steps.estimate(pre, normalizer);
-                    ContinuousLowerLevel.Solution adapted = steps.adapt(phi, preBatch);
-                    List<ContinuousTrajectory> post = rollouts.collect(env, adapted.theta(), normalizer,
-                            TabularBoMrl.postSeed(preSeed), 0, config.postRollouts(), ContinuousRollouts.Mode.STOCHASTIC);
-                    results.add(steps.taskResult(phi, adapted.theta(), pre, post, normalizer));
-                    if (steps.needsBatches()) {
-                        batches.add(new ProMpObjective.Task(preBatch, steps.estimate(post, normalizer)));
+        ThreadLocal<TaskSteps> perThread = ThreadLocal.withInitial(() -> {
+            ContinuousMethod m = ContinuousMethod.of(config, family.obsDim(), family.actDim());
+            return new TaskSteps(m, m.trainingRollouts());
+        });
+        java.util.concurrent.ExecutorService pool = threads == 1 ? null
+                : java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+                    Thread t = new Thread(r, "reference-loop-task");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            for (int round = 0; round < config.iterations(); round++) {
+                ObservationNormalizer normalizer = steps.normalizer(moments);
+                List<T> tasks = tasksOf(config, family, round);
+                List<SlotResult> slots = new ArrayList<>(tasks.size());
+                if (pool == null) {
+                    for (int slot = 0; slot < tasks.size(); slot++) {
+                        slots.add(task(perThread.get(), tasks.get(slot), round, slot, phi, normalizer));
                     }
-                    innerSteps += (double) adapted.steps() / tasks.size();
-                } finally {
-                    ContinuousTaskFamily.close(env);
+                } else {
+                    List<java.util.concurrent.Future<SlotResult>> futures = new ArrayList<>(tasks.size());
+                    for (int slot = 0; slot < tasks.size(); slot++) {
+                        int s = slot;
+                        int r = round;
+                        double[] at = phi;
+                        futures.add(pool.submit(() -> task(perThread.get(), tasks.get(s), r, s, at, normalizer)));
+                    }
+                    for (java.util.concurrent.Future<SlotResult> f : futures) {
+                        slots.add(join(f));
+                    }
                 }
+                List<ContinuousBoMrl.TaskResult> results = new ArrayList<>(tasks.size());
+                List<ProMpObjective.Task> batches = new ArrayList<>(tasks.size());
+                double innerSteps = 0;
+                for (SlotResult r : slots) {
+                    results.add(r.result());
+                    if (r.batches() != null) {
+                        batches.add(r.batches());
+                    }
+                    innerSteps += (double) r.innerSteps() / tasks.size();
+                }
+                ContinuousBoMrl.MetaUpdate update = steps.metaUpdate(phi, results, batches);
+                phi = update.phi();
+                moments = ContinuousBoMrl.mergeMoments(moments, results);
+                IterationStats stats = new IterationStats(round, mean(results, ContinuousBoMrl.TaskResult::preReturn),
+                        mean(results, ContinuousBoMrl.TaskResult::postReturn), Dense.norm(update.meanMetaGradient()),
+                        mean(results, ContinuousBoMrl.TaskResult::cgResidual), mean(results, ContinuousBoMrl.TaskResult::klAdaptedPrior),
+                        innerSteps, update.trpo().accepted(), update.trpo().halvings(), update.trpo().kl(), phi.clone());
+                history.add(stats);
+                progress.accept(stats);
             }
-            ContinuousBoMrl.MetaUpdate update = steps.metaUpdate(phi, results, batches);
-            phi = update.phi();
-            moments = ContinuousBoMrl.mergeMoments(moments, results);
-            IterationStats stats = new IterationStats(round, mean(results, ContinuousBoMrl.TaskResult::preReturn),
-                    mean(results, ContinuousBoMrl.TaskResult::postReturn), Dense.norm(update.meanMetaGradient()),
-                    mean(results, ContinuousBoMrl.TaskResult::cgResidual), mean(results, ContinuousBoMrl.TaskResult::klAdaptedPrior),
-                    innerSteps, update.trpo().accepted(), update.trpo().halvings(), update.trpo().kl(), phi.clone());
-            history.add(stats);
-            progress.accept(stats);
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
         }
         return new Result(phi, phi0, moments, steps.normalizer(moments), history);
+    }
+
+    /** A thread's method object and rollouts (neither is thread-safe). */
+    private record TaskSteps(ContinuousMethod method, ContinuousRollouts rollouts) {
+    }
+
+    /** One slot's outcome: its result, ProMP's batches (null unless the method needs them), the inner steps taken. */
+    private record SlotResult(ContinuousBoMrl.TaskResult result, ProMpObjective.Task batches, int innerSteps) {
+    }
+
+    /** PRE collection with π_φ, adaptation, POST collection with π_θ* and the task's result, for one slot. */
+    private SlotResult task(TaskSteps own, T task, int round, int slot, double[] phi, ObservationNormalizer normalizer) {
+        ContinuousMethod steps = own.method();
+        ContinuousRollouts rollouts = own.rollouts();
+        TaskEnvironment<T, double[], double[]> env = family.newEnvironment(task, rollouts.environmentHorizon());
+        try {
+            long preSeed = TabularBoMrl.collectionSeed(config.seed(), Purpose.PRE, round, slot);
+            List<ContinuousTrajectory> pre = rollouts.collect(env, phi, normalizer, preSeed, 0,
+                    config.preRollouts(), ContinuousRollouts.Mode.STOCHASTIC);
+            ContinuousBatch preBatch = steps.estimate(pre, normalizer);
+            ContinuousLowerLevel.Solution adapted = steps.adapt(phi, preBatch);
+            List<ContinuousTrajectory> post = rollouts.collect(env, adapted.theta(), normalizer,
+                    TabularBoMrl.postSeed(preSeed), 0, config.postRollouts(), ContinuousRollouts.Mode.STOCHASTIC);
+            ContinuousBoMrl.TaskResult result = steps.taskResult(phi, adapted.theta(), pre, post, normalizer);
+            ProMpObjective.Task batches = steps.needsBatches()
+                    ? new ProMpObjective.Task(preBatch, steps.estimate(post, normalizer)) : null;
+            return new SlotResult(result, batches, adapted.steps());
+        } finally {
+            ContinuousTaskFamily.close(env);
+        }
+    }
+
+    private static <R> R join(java.util.concurrent.Future<R> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a task of the round was computed", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private static double mean(List<ContinuousBoMrl.TaskResult> results,

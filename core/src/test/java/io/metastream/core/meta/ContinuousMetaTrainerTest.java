@@ -55,6 +55,24 @@ class ContinuousMetaTrainerTest {
         }
     }
 
+    /** The tasks of a round on two threads give the one-thread loop's meta-priors bit for bit, for BO-MRL and MAML-TRPO. */
+    @Test
+    void tasksOnSeveralThreadsGiveTheSameMetaPriorsBitForBit() {
+        for (ContinuousExperimentConfig c : List.of(config(3).withIterations(3),
+                config(3).withIterations(3).withMethod(MetaMethod.MAML_TRPO))) {
+            List<double[]> one = new ArrayList<>();
+            List<double[]> two = new ArrayList<>();
+            ContinuousMetaTrainer.Result r1 = new ContinuousMetaTrainer<>(c, family(c)).train(s -> one.add(s.phi()), 1);
+            ContinuousMetaTrainer.Result r2 = new ContinuousMetaTrainer<>(c, family(c)).train(s -> two.add(s.phi()), 2);
+            assertThat(two).hasSize(3);
+            for (int i = 0; i < one.size(); i++) {
+                assertThat(two.get(i)).as("%s round %d", c.method(), i).containsExactly(one.get(i));
+            }
+            assertThat(r2.moments().m2()).containsExactly(r1.moments().m2());
+            assertThat(r2.history().get(2).postReturn()).isEqualTo(r1.history().get(2).postReturn());
+        }
+    }
+
     /**
      * The CI-sized point-navigation preset (15 iterations): after one adaptation on the 20 fixed
      * test goals, the meta-trained prior beats adapting from the untrained initialisation φ₀ (same
