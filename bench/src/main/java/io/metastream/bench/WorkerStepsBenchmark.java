@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -69,6 +70,16 @@ public class WorkerStepsBenchmark {
     private int row;
     private long episode;
 
+    /** The lockstep group: {@value #GROUP} environments stepped together, as a worker plays an assignment's episodes. */
+    static final int GROUP = 16;
+    private LocomotionEnv<VelocityTask>[] group;
+    private double[][] groupObs;
+    private double[][] groupZ;
+    private double[][] groupMu;
+    private double[][] groupAction;
+    private int groupT;
+    private long groupEpisode;
+
     @Setup(Level.Trial)
     public void setUp() {
         env = BenchRollouts.velocityEnv(family, 1.0);
@@ -90,11 +101,28 @@ public class WorkerStepsBenchmark {
         episode = 0;
         observation = env.reset(Seeds.derive(SEED, 6, episode));
         t = 0;
+
+        @SuppressWarnings("unchecked")
+        LocomotionEnv<VelocityTask>[] g = new LocomotionEnv[GROUP];
+        group = g;
+        groupObs = new double[GROUP][];
+        groupZ = new double[GROUP][obsDim];
+        groupMu = new double[actDim][GROUP];
+        groupAction = new double[GROUP][actDim];
+        for (int i = 0; i < GROUP; i++) {
+            group[i] = BenchRollouts.velocityEnv(family, 1.0);
+            groupObs[i] = group[i].reset(Seeds.derive(SEED, 7, i));
+        }
+        groupT = 0;
+        groupEpisode = 0;
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         env.close();
+        for (LocomotionEnv<VelocityTask> e : group) {
+            e.close();
+        }
     }
 
     /** One env step with a table action (no policy); returns the reward. */
@@ -112,6 +140,47 @@ public class WorkerStepsBenchmark {
         normalizer.normalize(observation, 0, z, 0);
         actor.sample(z, actionNoise, action);
         return advance();
+    }
+
+    /**
+     * What the worker did per step before it took the behaviour log-probability from the acting pass: the step
+     * of {@link #withPolicy} plus a second forward pass for log π(a|s) ({@code GaussianMlpPolicy.logProb}).
+     */
+    @Benchmark
+    public double withPolicyAndSecondPass() {
+        normalizer.normalize(observation, 0, z, 0);
+        actor.sample(z, actionNoise, action);
+        double lp = policy.logProb(phi, z, action);
+        return advance() + lp;
+    }
+
+    /**
+     * The worker's step now (one op = one env step): {@value #GROUP} episodes in lockstep, their observations
+     * through one batched forward pass ({@code Actor.meanBlock}), then each env's action, log-probability and
+     * physics step, as {@code ContinuousRollouts.lockstep} plays them.
+     */
+    @Benchmark
+    @OperationsPerInvocation(GROUP)
+    public double lockstepWithPolicy() {
+        for (int i = 0; i < GROUP; i++) {
+            normalizer.normalize(groupObs[i], 0, groupZ[i], 0);
+        }
+        actor.meanBlock(groupZ, GROUP, groupMu);
+        double sum = 0;
+        for (int i = 0; i < GROUP; i++) {
+            sum += actor.actFromBlock(groupMu, i, actionNoise, groupAction[i]);
+            var s = group[i].step(groupAction[i]);
+            groupObs[i] = s.observation();
+            sum += s.reward();
+        }
+        if (++groupT == env.horizon()) {
+            groupEpisode++;
+            for (int i = 0; i < GROUP; i++) {
+                groupObs[i] = group[i].reset(Seeds.derive(SEED, 8, groupEpisode * GROUP + i));
+            }
+            groupT = 0;
+        }
+        return sum;
     }
 
     /** The policy's share alone: normalise the current observation and sample an action, no physics. */

@@ -66,6 +66,7 @@ class ContinuousRunCommandIntegrationTest {
         assertThat(csv).hasSize(1 + 2 * 2 * (exp.testSteps() + 1));
         assertThat(csv).containsExactlyElementsOf(expected);
         assertThat(Files.readAllLines(out.resolve("progress.csv"))).hasSize(1 + exp.iterations());
+        assertRoundTimings(Files.readAllLines(out.resolve("progress.csv")));
         assertThat(Files.readString(out.resolve("manifest.txt"))).contains("hidden: 8\n", id + ".trajectories: ");
         assertThat(out.resolve("progress.png")).isNotEmptyFile();
         assertThat(out.resolve("adaptation.png")).isNotEmptyFile();
@@ -95,6 +96,36 @@ class ContinuousRunCommandIntegrationTest {
                 + exp.iterations() + " trainer decisions compared bit for bit");
         assertThat(ExperimentLog.read(broker.bootstrapServers(), Map.of(), id + "-replay").priorParams(exp.iterations()))
                 .containsExactly(ref.phi());
+    }
+
+    /**
+     * Every round's critical path (progress.csv, from the metrics records): each phase a time ≥ 0 (the first
+     * round has no previous commit), the phases along the path within the round's wall time, and the adaptation
+     * and hypergradient compute of the round's tasks recorded.
+     */
+    private static void assertRoundTimings(List<String> progress) {
+        List<String> header = List.of(progress.get(0).split(","));
+        assertThat(header).containsSubsequence("round_s", "commit_s", "pre_collect_s", "adapt_wait_s", "adapt_s",
+                "post_collect_s", "hypergradient_wait_s", "hypergradient_s", "gradient_wait_s", "meta_step_s", "other_s",
+                "adapt_core_s", "hypergradient_core_s");
+        List<String> path = List.of("pre_collect_s", "adapt_wait_s", "adapt_s", "post_collect_s", "hypergradient_wait_s",
+                "hypergradient_s", "gradient_wait_s", "meta_step_s");
+        for (String line : progress.subList(1, progress.size())) {
+            String[] cells = line.split(",");
+            java.util.function.ToDoubleFunction<String> col = c -> Double.parseDouble(cells[header.indexOf(c)]);
+            double sum = 0;
+            for (String c : path) {
+                assertThat(col.applyAsDouble(c)).as("%s in %s", c, line).isBetween(-0.002, 600.0);
+                sum += col.applyAsDouble(c);
+            }
+            assertThat(sum).as(line).isLessThanOrEqualTo(col.applyAsDouble("round_s") + 0.01);
+            assertThat(col.applyAsDouble("adapt_core_s")).as(line).isGreaterThan(0);
+            assertThat(col.applyAsDouble("hypergradient_core_s")).as(line).isGreaterThan(0);
+            if (!cells[0].equals("0")) {
+                assertThat(col.applyAsDouble("commit_s")).as(line).isBetween(0.0, 60.0);
+                assertThat(col.applyAsDouble("other_s")).as(line).isBetween(-0.01, 60.0);
+            }
+        }
     }
 
     /**

@@ -47,7 +47,8 @@ import reactor.core.scheduler.Schedulers;
  * assignments consumer (one poll per request, on the worker's poll thread) → assignments, one at a
  * time ({@code concatMap}) → the policy from the {@link PolicyCache} → episodes
  * {@code episodeStart .. episodeStart+episodeCount-1} in groups of at most
- * {@link WorkerConfig#maxInFlightEpisodes()} (one group per core when the assignment is small), each group
+ * {@link WorkerConfig#maxInFlightEpisodes()} / cores episodes (one group per core when the assignment is
+ * small), one group per core at a time, each group
  * played by the experiment kind's {@link Episodes#playGroup} (tabular: one {@code TabularRollouts.episode}
  * after another; continuous: {@code ContinuousRollouts.lockstep}, the group's environments stepped together
  * with one batched policy pass per step, every episode bit-identical to playing it alone) on the parallel scheduler → {@link KafkaSend} to the idempotent {@code acks=all} producer → when
@@ -254,13 +255,14 @@ public final class RolloutWorker implements AutoCloseable {
             return Flux.empty();
           }
           // groups of episodes played in lockstep (one batched policy pass per step), each group on one thread
+          // (one per core at a time, so at most max episodes in flight)
           int count = assignment.getEpisodeCount();
-          int size = Math.max(1, Math.min(max, (count + CORES - 1) / CORES));
+          int size = Math.max(1, Math.min((count + CORES - 1) / CORES, max / CORES));
           int groups = (count + size - 1) / size;
           return Flux.range(0, groups)
               .flatMapSequential(g -> Mono.fromCallable(() -> episodes.playGroup(assignment, policy,
                       assignment.getEpisodeStart() + g * size, Math.min(size, count - g * size), config.workerId()))
-                  .subscribeOn(Schedulers.parallel()), Math.max(1, max / size), 1)
+                  .subscribeOn(Schedulers.parallel()), CORES, 1)
               .flatMapIterable(group -> group)
               .flatMap(trajectory -> KafkaSend.send(producer,
                       new ProducerRecord<>(config.trajectoriesTopic(), assignment.getTaskId(), trajectory))
@@ -354,6 +356,10 @@ public final class RolloutWorker implements AutoCloseable {
     Map<String, Object> p = common(c, "trajectories");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    // Kafka 4's linger.ms default of 5 ms held every batch of trajectories back: an assignment's episodes are
+    // sent as they finish and at most maxInFlightEpisodes wait for their acknowledgement, so waiting to fill a
+    // batch only added latency (requests in flight batch the records anyway); a client property overrides it
+    p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
     return p;
   }
 }

@@ -48,7 +48,7 @@ public record WorkerConfig(
   public static final String MAX_IN_FLIGHT_EPISODES = "max-in-flight-episodes";
   public static final String POLICY_WAIT = "policy-wait";
 
-  public static final int DEFAULT_MAX_IN_FLIGHT_EPISODES = 16;
+  public static final int DEFAULT_MAX_IN_FLIGHT_EPISODES = 64;
   public static final Duration DEFAULT_POLICY_WAIT = Duration.ofSeconds(30);
 
   /** Client settings the worker sets itself: overriding them would break its delivery contract. */
@@ -97,7 +97,7 @@ public record WorkerConfig(
   }
 
   /**
-   * Defaults: group {@code <experimentId>-workers}, no extra client properties, 16 episodes in flight,
+   * Defaults: group {@code <experimentId>-workers}, no extra client properties, 64 episodes in flight,
    * 30 s policy wait, tabular (no experiment).
    */
   public static WorkerConfig of(String experimentId, String workerId, String bootstrapServers) {
