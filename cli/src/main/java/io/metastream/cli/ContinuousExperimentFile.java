@@ -203,11 +203,7 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
     }
 
     private static int integer(ExperimentFile.Values v, String key, int dflt) {
-        long x = v.integer(key, dflt);
-        if (x != (int) x) {
-            throw new IllegalArgumentException(v.where() + ": key '" + key + "' is out of range, got " + x);
-        }
-        return (int) x;
+        return v.int32(key, dflt);
     }
 
     /** {@code hidden}: layer widths as {@code 128,128} (or a list {@code [128, 128]}). */

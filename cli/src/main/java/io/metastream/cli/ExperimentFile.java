@@ -142,17 +142,17 @@ public record ExperimentFile(String experimentId, TabularExperimentConfig experi
         try {
             TabularExperimentConfig exp = new TabularExperimentConfig(family, alg,
                     v.real("lambda-train", p.lambdaTrain()), v.real("lambda-test", p.lambdaTest()),
-                    (int) v.integer("iterations", p.iterations()), (int) v.integer("tasks-per-iteration", p.tasksPerIteration()),
-                    (int) v.integer("episodes", p.episodes()), v.real("sarsa-step", p.sarsaStep()),
-                    (int) v.integer("sarsa-sweeps", p.sarsaSweeps()),
+                    v.int32("iterations", p.iterations()), v.int32("tasks-per-iteration", p.tasksPerIteration()),
+                    v.int32("episodes", p.episodes()), v.real("sarsa-step", p.sarsaStep()),
+                    v.int32("sarsa-sweeps", p.sarsaSweeps()),
                     v.parse("untried-actions", UntriedActions::parse, p.untriedActions()),
                     v.real("meta-learning-rate", p.metaLearningRate()),
                     v.string("optimizer", p.optimizer()), v.real("phi-init", p.phiInit()),
                     v.parse("hypergradient", HypergradientKind::parse, p.hypergradient()),
-                    (int) v.integer("test-steps", p.testSteps()), v.real("pg-step-size", p.pgStepSize()), seed);
-            int maxStaleness = (int) v.integer("max-staleness", 0L);
-            int workers = (int) v.integer("workers", 2L);
-            int partitions = (int) v.integer("partitions", 3L);
+                    v.int32("test-steps", p.testSteps()), v.real("pg-step-size", p.pgStepSize()), seed);
+            int maxStaleness = v.int32("max-staleness", 0);
+            int workers = v.int32("workers", 2);
+            int partitions = v.int32("partitions", 3);
             if (maxStaleness < 0 || workers < 1 || partitions < 1) {
                 throw new IllegalArgumentException(maxStaleness < 0 ? "max-staleness must be >= 0"
                         : workers < 1 ? "workers must be >= 1" : "partitions must be >= 1");
@@ -199,6 +199,15 @@ public record ExperimentFile(String experimentId, TabularExperimentConfig experi
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(where + ": key '" + key + "' must be an integer, got '" + o + "'");
             }
+        }
+
+        /** {@link #integer} that must fit an int: a larger value is an error naming the key, never a wrap-around. */
+        int int32(String key, int dflt) {
+            long x = integer(key, dflt);
+            if (x != (int) x) {
+                throw new IllegalArgumentException(where + ": key '" + key + "' is out of range, got " + x);
+            }
+            return (int) x;
         }
 
         double real(String key, double dflt) {

@@ -55,6 +55,24 @@ class ExperimentFileTest {
         assertThatThrownBy(() -> ExperimentFile.load(f, List.of())).hasMessageContaining("missing required key 'experiment-id'");
     }
 
+    /** Integers that do not fit an int are errors naming the key, never wrapped ((int) 4294967302 would be 6). */
+    @Test
+    void integersBeyondAnIntAreRefusedNotWrapped(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("c.yaml");
+        Files.writeString(f, "experiment-id: x\nfamily: frozenlake-high\nalg: 1\n");
+        for (String key : List.of("iterations", "episodes", "tasks-per-iteration", "sarsa-sweeps", "test-steps", "workers",
+                "partitions", "max-staleness")) {
+            assertThatThrownBy(() -> ExperimentFile.load(f, List.of(key + "=4294967302")))
+                    .hasMessage("config " + f + ": key '" + key + "' is out of range, got 4294967302");
+        }
+        assertThatThrownBy(() -> ExperimentFile.load(f, List.of("episodes=4294967396")))
+                .hasMessageContaining("key 'episodes' is out of range, got 4294967396");
+        Path c = dir.resolve("p.yaml");
+        Files.writeString(c, "experiment-id: p\nfamily: pointnav\nalg: 1\n");
+        assertThatThrownBy(() -> RunConfig.load(c, List.of("iterations=4294967302")))
+                .hasMessageContaining("key 'iterations' is out of range, got 4294967302");
+    }
+
     @Test
     void commandLineReportsConfigErrorsInOneLine(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("bad.yaml");

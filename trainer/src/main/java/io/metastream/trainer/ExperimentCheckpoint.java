@@ -62,7 +62,14 @@ import java.util.regex.Pattern;
  * which {@link #importedThroughRound} reads.
  *
  * <p>The file is an Avro object container (deflate) of {@code CheckpointRecord}s; its metadata name
- * the experiment, the partition count and the last decided round.
+ * the experiment, the partition count and the last decided round, and (format 2) the number of records per
+ * topic and a SHA-256 digest over those header values and every record (topic, partition, timestamp, key,
+ * value). Every reader ({@link #read}, {@link #importInto}) verifies the whole file before it acts: a damaged,
+ * truncated or foreign file is an {@link IllegalArgumentException} with one line naming the problem, and an
+ * import creates nothing on the cluster. Format 1 files (no digest) are still read; for them the checks are
+ * that every record decodes and that {@code control} holds the manifest and one decision per round.
+ * {@link #export} writes a temporary file next to the target and renames it, so the target is never half
+ * written.
  */
 public final class ExperimentCheckpoint {
 
@@ -75,7 +82,14 @@ public final class ExperimentCheckpoint {
     static final String META_LAST_ROUND = "metastream.last-round";
     /** The export's keep-every (1: every meta-prior version); informational, import does not need it. */
     static final String META_KEEP_EVERY = "metastream.keep-every";
-    private static final String FORMAT = "1";
+    /** The content's digest and record counts, written by format 2 (format 1 files have neither). */
+    static final String META_DIGEST = "metastream.sha256";
+    static final String META_RECORDS = "metastream.records";
+    /** 2: the header carries {@value #META_DIGEST} and {@value #META_RECORDS}; 1 (until 2026-12-07): neither. */
+    private static final String FORMAT = "2";
+    private static final String LEGACY_FORMAT = "1";
+    /** The largest partition count an import creates (a sanity bound on a header value). */
+    static final int MAX_PARTITIONS = 1000;
     /** How often an export of a running experiment reads again before it gives up. */
     private static final int MAX_EXPORT_ATTEMPTS = 5;
 
@@ -196,33 +210,53 @@ public final class ExperimentCheckpoint {
         chosen.put(Topics.ASSIGNMENTS, inFlight);
 
         Map<Topics, Integer> counts = new EnumMap<>(Topics.class);
+        List<Entry> entries = new ArrayList<>();
+        for (Map.Entry<Topics, List<ConsumerRecord<String, byte[]>>> e : chosen.entrySet()) {
+            for (ConsumerRecord<String, byte[]> r : e.getValue()) {
+                entries.add(new Entry(e.getKey(), r.partition(), r.timestamp(), r.key(), r.value()));
+            }
+            counts.put(e.getKey(), e.getValue().size());
+        }
+        String keep = Integer.toString(keepEvery);
+        Path target = file.toAbsolutePath();
+        Path tmp = null;
         try {
-            Path parent = file.toAbsolutePath().getParent();
+            Path parent = target.getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
+            tmp = Files.createTempFile(parent, "." + target.getFileName() + ".", ".partial");
             try (DataFileWriter<GenericRecord> w = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(SCHEMA))) {
                 w.setCodec(CodecFactory.deflateCodec(6));
                 w.setMeta(META_FORMAT, FORMAT);
                 w.setMeta(META_EXPERIMENT, experimentId);
                 w.setMeta(META_PARTITIONS, Integer.toString(partitions));
                 w.setMeta(META_LAST_ROUND, Integer.toString(lastRound));
-                w.setMeta(META_KEEP_EVERY, Integer.toString(keepEvery));
-                w.create(SCHEMA, file.toFile());
-                for (Map.Entry<Topics, List<ConsumerRecord<String, byte[]>>> e : chosen.entrySet()) {
-                    for (ConsumerRecord<String, byte[]> r : e.getValue()) {
-                        GenericRecord g = new GenericData.Record(SCHEMA);
-                        g.put("topic", e.getKey().suffix());
-                        g.put("partition", r.partition());
-                        g.put("timestamp", r.timestamp());
-                        g.put("key", r.key());
-                        g.put("value", r.value() == null ? null : ByteBuffer.wrap(r.value()));
-                        w.append(g);
-                    }
-                    counts.put(e.getKey(), e.getValue().size());
+                w.setMeta(META_KEEP_EVERY, keep);
+                w.setMeta(META_RECORDS, countsText(counts));
+                w.setMeta(META_DIGEST, digest(SCHEMA.toString(), "deflate", experimentId, partitions, lastRound, keep, counts,
+                        entries));
+                w.create(SCHEMA, tmp.toFile());
+                for (Entry r : entries) {
+                    GenericRecord g = new GenericData.Record(SCHEMA);
+                    g.put("topic", r.topic().suffix());
+                    g.put("partition", r.partition());
+                    g.put("timestamp", r.timestamp());
+                    g.put("key", r.key());
+                    g.put("value", r.value() == null ? null : ByteBuffer.wrap(r.value()));
+                    w.append(g);
                 }
             }
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the message below names the problem; a leftover .partial file is harmless
+                }
+            }
             throw new IllegalArgumentException("could not write the checkpoint to " + file + ": " + e.getMessage(), e);
         }
         return new Summary(experimentId, partitions, lastRound, kept.size(), lastPerKey.size() - kept.size(), counts);
@@ -234,68 +268,48 @@ public final class ExperimentCheckpoint {
      * record to its original partition. A trainer started afterwards resumes the experiment.
      */
     public static Summary importInto(String bootstrapServers, Map<String, ?> clientProperties, Path file, short replication) {
-        try (DataFileReader<GenericRecord> reader = open(file)) {
-            String id = reader.getMetaString(META_EXPERIMENT);
-            int partitions = Integer.parseInt(reader.getMetaString(META_PARTITIONS));
-            int lastRound = Integer.parseInt(reader.getMetaString(META_LAST_ROUND));
-            if (ExperimentLog.read(bootstrapServers, clientProperties, id).manifest() != null) {
-                throw new IllegalArgumentException("experiment " + id + " already exists on " + bootstrapServers
-                        + ": import its checkpoint into a cluster that does not have it (resume it there with run/trainer instead)");
-            }
-            int have = TopicReader.endOffsets(bootstrapServers, clientProperties, Topics.CONTROL.of(id)).size();
-            if (have != 0 && have != partitions) {
-                throw new IllegalArgumentException("topic " + Topics.CONTROL.of(id) + " exists with " + have
-                        + " partitions, the checkpoint needs " + partitions + ": delete the experiment's topics first");
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> topicProps = (Map<String, Object>) (Map<String, ?>) clientProperties;
-            ExperimentTopics.create(bootstrapServers, id, partitions, replication, new HashMap<>(topicProps));
-
-            Map<String, Object> p = new HashMap<>(clientProperties);
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            Map<Topics, Integer> counts = new EnumMap<>(Topics.class);
-            for (Topics t : CARRIED) {
-                counts.put(t, 0);
-            }
-            int priors = 0;
-            byte[] marker = Integer.toString(lastRound).getBytes(StandardCharsets.UTF_8);
-            List<Future<RecordMetadata>> sent = new ArrayList<>();
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-                for (GenericRecord g : reader) {
-                    Topics t = bySuffix(g.get("topic").toString(), file);
-                    Object key = g.get("key");
-                    ByteBuffer v = (ByteBuffer) g.get("value");
-                    byte[] value = null;
-                    if (v != null) {
-                        value = new byte[v.remaining()];
-                        v.get(value);
-                    }
-                    ProducerRecord<String, byte[]> r = new ProducerRecord<>(t.of(id), (Integer) g.get("partition"),
-                            (Long) g.get("timestamp"), key == null ? null : key.toString(), value);
-                    r.headers().add(IMPORT_HEADER, marker);
-                    sent.add(producer.send(r));
-                    counts.merge(t, 1, Integer::sum);
-                    if (t == Topics.POLICIES) {
-                        priors++;
-                    }
-                }
-                producer.flush();
-                for (Future<RecordMetadata> f : sent) {
-                    f.get();
-                }
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("could not write the checkpoint of " + id + " to " + bootstrapServers + ": "
-                        + e.getCause().getMessage(), e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while importing the checkpoint of " + id, e);
-            }
-            return new Summary(id, partitions, lastRound, priors, 0, counts);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("could not read checkpoint " + file + ": " + e.getMessage(), e);
+        Verified v = verify(file);   // the whole file, before anything is created on the cluster
+        String id = v.experimentId();
+        int partitions = v.partitions();
+        int lastRound = v.lastRound();
+        if (ExperimentLog.read(bootstrapServers, clientProperties, id).manifest() != null) {
+            throw new IllegalArgumentException("experiment " + id + " already exists on " + bootstrapServers
+                    + ": import its checkpoint into a cluster that does not have it (resume it there with run/trainer instead)");
         }
+        int have = TopicReader.endOffsets(bootstrapServers, clientProperties, Topics.CONTROL.of(id)).size();
+        if (have != 0 && have != partitions) {
+            throw new IllegalArgumentException("topic " + Topics.CONTROL.of(id) + " exists with " + have
+                    + " partitions, the checkpoint needs " + partitions + ": delete the experiment's topics first");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> topicProps = (Map<String, Object>) (Map<String, ?>) clientProperties;
+        ExperimentTopics.create(bootstrapServers, id, partitions, replication, new HashMap<>(topicProps));
+
+        Map<String, Object> p = new HashMap<>(clientProperties);
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        byte[] marker = Integer.toString(lastRound).getBytes(StandardCharsets.UTF_8);
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            for (Entry e : v.records()) {
+                ProducerRecord<String, byte[]> r = new ProducerRecord<>(e.topic().of(id), e.partition(), e.timestamp(),
+                        e.key(), e.value());
+                r.headers().add(IMPORT_HEADER, marker);
+                sent.add(producer.send(r));
+            }
+            producer.flush();
+            for (Future<RecordMetadata> f : sent) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not write the checkpoint of " + id + " to " + bootstrapServers + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while importing the checkpoint of " + id, e);
+        }
+        return new Summary(id, partitions, lastRound, v.counts().get(Topics.POLICIES), 0, v.counts());
     }
 
     /**
@@ -308,41 +322,171 @@ public final class ExperimentCheckpoint {
 
     /** Reads the checkpoint in {@code file}; a missing, foreign or damaged file is an {@link IllegalArgumentException}. */
     public static Contents read(Path file) {
+        Verified v = verify(file);
+        List<PolicyParams> priors = new ArrayList<>();
+        for (Entry e : v.records()) {
+            if (e.topic() == Topics.POLICIES && e.value() != null) {
+                priors.add(MetastreamSerdes.policyParams().deserializer().deserialize(e.topic().of(v.experimentId()), e.value()));
+            }
+        }
+        priors.sort(Comparator.comparingLong(PolicyParams::getVersion));
+        String keep = v.keepEvery();
+        return new Contents(new Summary(v.experimentId(), v.partitions(), v.lastRound(), priors.size(), 0, v.counts()),
+                keep == null ? 0 : Integer.parseInt(keep), priors);
+    }
+
+    /** One record of a checkpoint, as it was in the log. */
+    private record Entry(Topics topic, int partition, long timestamp, String key, byte[] value) {
+    }
+
+    /** A checkpoint file read completely and checked. */
+    private record Verified(String experimentId, int partitions, int lastRound, String keepEvery, Map<Topics, Integer> counts,
+                            List<Entry> records) {
+    }
+
+    /**
+     * Reads the whole file and checks it: the header values, every record (topic, partition within the count,
+     * the meta-priors decode as {@code PolicyParams}), the manifest and one decision per decided round in
+     * {@code control}, and for format 2 the record counts and the SHA-256 digest of the header values and
+     * records. Any failure, including whatever the Avro reader throws on damaged bytes, is one
+     * {@link IllegalArgumentException} line: "checkpoint F is damaged or not a metastream checkpoint: …".
+     */
+    private static Verified verify(Path file) {
         try (DataFileReader<GenericRecord> reader = open(file)) {
+            String format = reader.getMetaString(META_FORMAT);
             String id = reader.getMetaString(META_EXPERIMENT);
-            int partitions = Integer.parseInt(reader.getMetaString(META_PARTITIONS));
-            int lastRound = Integer.parseInt(reader.getMetaString(META_LAST_ROUND));
+            if (id == null || id.isEmpty() || !id.equals(id.strip()) || id.chars().anyMatch(Character::isISOControl)) {
+                throw damaged(file, "experiment id " + (id == null ? "missing" : "'" + id + "'") + " in the header");
+            }
+            int partitions = headerInt(reader, META_PARTITIONS, file);
+            if (partitions < 1 || partitions > MAX_PARTITIONS) {
+                throw damaged(file, "partition count " + partitions + " in the header (1.." + MAX_PARTITIONS + ")");
+            }
+            int lastRound = headerInt(reader, META_LAST_ROUND, file);
+            if (lastRound < -1) {
+                throw damaged(file, "last round " + lastRound + " in the header");
+            }
             String keep = reader.getMetaString(META_KEEP_EVERY);
+            if (keep != null && !keep.matches("[1-9][0-9]{0,8}")) {
+                throw damaged(file, "keep-every '" + keep + "' in the header");
+            }
             Map<Topics, Integer> counts = new EnumMap<>(Topics.class);
             for (Topics t : CARRIED) {
                 counts.put(t, 0);
             }
-            List<PolicyParams> priors = new ArrayList<>();
+            List<Entry> records = new ArrayList<>();
+            int decisions = 0;
+            boolean manifest = false;
             for (GenericRecord g : reader) {
                 Topics t = bySuffix(g.get("topic").toString(), file);
-                counts.merge(t, 1, Integer::sum);
-                ByteBuffer v = (ByteBuffer) g.get("value");
-                if (t != Topics.POLICIES || v == null) {
-                    continue;
+                int partition = (Integer) g.get("partition");
+                if (partition < 0 || partition >= partitions) {
+                    throw damaged(file, "a " + t.suffix() + " record in partition " + partition + " of " + partitions);
                 }
-                byte[] value = new byte[v.remaining()];
-                v.get(value);
-                try {
-                    priors.add(MetastreamSerdes.policyParams().deserializer().deserialize(t.of(id), value));
-                } catch (SerializationException e) {
-                    throw new IllegalArgumentException("checkpoint " + file + " has a meta-prior record (" + g.get("key")
-                            + ") that is not a PolicyParams: " + e.getMessage(), e);
+                Object key = g.get("key");
+                ByteBuffer v = (ByteBuffer) g.get("value");
+                byte[] value = null;
+                if (v != null) {
+                    value = new byte[v.remaining()];
+                    v.get(value);
+                }
+                Entry e = new Entry(t, partition, (Long) g.get("timestamp"), key == null ? null : key.toString(), value);
+                if (t == Topics.POLICIES && value != null) {
+                    MetastreamSerdes.policyParams().deserializer().deserialize(t.of(id), value);
+                }
+                if (t == Topics.CONTROL && value != null) {
+                    Object payload = MetastreamSerdes.control().deserialize(value).getPayload();
+                    manifest |= payload instanceof io.metastream.schemas.ExperimentManifest;
+                    decisions += payload instanceof io.metastream.schemas.TrainerDecision ? 1 : 0;
+                }
+                records.add(e);
+                counts.merge(t, 1, Integer::sum);
+            }
+            if (!manifest) {
+                throw damaged(file, "no manifest among its " + counts.get(Topics.CONTROL) + " control records");
+            }
+            if (decisions != lastRound + 1) {
+                throw damaged(file, decisions + " trainer decisions for " + (lastRound + 1) + " decided rounds");
+            }
+            if (FORMAT.equals(format)) {
+                String recorded = reader.getMetaString(META_RECORDS);
+                if (!countsText(counts).equals(recorded)) {
+                    throw damaged(file, "it holds " + countsText(counts) + ", its header says " + recorded);
+                }
+                String digest = digest(reader.getMetaString("avro.schema"), reader.getMetaString("avro.codec"), id, partitions,
+                        lastRound, keep, counts, records);
+                if (!digest.equals(reader.getMetaString(META_DIGEST))) {
+                    throw damaged(file, "its content does not match the SHA-256 digest in its header");
                 }
             }
-            priors.sort(Comparator.comparingLong(PolicyParams::getVersion));
-            return new Contents(new Summary(id, partitions, lastRound, priors.size(), 0, counts),
-                    keep == null ? 0 : Integer.parseInt(keep), priors);
-        } catch (IOException | AvroRuntimeException | NumberFormatException e) {
-            throw new IllegalArgumentException("could not read checkpoint " + file + ": " + e.getMessage(), e);
+            return new Verified(id, partitions, lastRound, keep, counts, records);
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {   // Avro, deflate, casts, decoders: any of them means damage
+            throw damaged(file, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
-    /** Opens {@code file} as a checkpoint: it must exist and carry this format's marker. */
+    private static IllegalArgumentException damaged(Path file, String what) {
+        return new IllegalArgumentException(("checkpoint " + file + " is damaged or not a metastream checkpoint: " + what)
+                .replaceAll("\\s*\\R\\s*", " "));
+    }
+
+    private static int headerInt(DataFileReader<GenericRecord> reader, String key, Path file) {
+        String s = reader.getMetaString(key);
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw damaged(file, key + " '" + s + "' in the header");
+        }
+    }
+
+    /** "control=N,metrics=N,…" in {@link #CARRIED} order. */
+    private static String countsText(Map<Topics, Integer> counts) {
+        StringBuilder b = new StringBuilder();
+        for (Topics t : CARRIED) {
+            b.append(b.length() == 0 ? "" : ",").append(t.suffix()).append('=').append(counts.getOrDefault(t, 0));
+        }
+        return b.toString();
+    }
+
+    /** SHA-256 (hex) over the header values (the container's schema text and codec too) and every record, each field length-prefixed. */
+    private static String digest(String schemaText, String codec, String id, int partitions, int lastRound, String keepEvery,
+                                 Map<Topics, Integer> counts, List<Entry> records) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            java.io.DataOutputStream out = new java.io.DataOutputStream(new java.security.DigestOutputStream(
+                    java.io.OutputStream.nullOutputStream(), md));
+            out.writeUTF(FORMAT);
+            writeNullable(out, schemaText == null ? null : schemaText.getBytes(StandardCharsets.UTF_8));
+            out.writeUTF(String.valueOf(codec));
+            out.writeUTF(id);
+            out.writeInt(partitions);
+            out.writeInt(lastRound);
+            out.writeUTF(String.valueOf(keepEvery));
+            out.writeUTF(countsText(counts));
+            for (Entry e : records) {
+                out.writeUTF(e.topic().suffix());
+                out.writeInt(e.partition());
+                out.writeLong(e.timestamp());
+                writeNullable(out, e.key() == null ? null : e.key().getBytes(StandardCharsets.UTF_8));
+                writeNullable(out, e.value());
+            }
+            out.flush();
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException | IOException e) {
+            throw new IllegalStateException("cannot compute SHA-256: " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeNullable(java.io.DataOutputStream out, byte[] bytes) throws IOException {
+        out.writeInt(bytes == null ? -1 : bytes.length);
+        if (bytes != null) {
+            out.write(bytes);
+        }
+    }
+
+    /** Opens {@code file} as a checkpoint: it must exist and carry a format marker of this or the previous format. */
     private static DataFileReader<GenericRecord> open(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("checkpoint file " + file + " does not exist");
@@ -350,15 +494,15 @@ public final class ExperimentCheckpoint {
         DataFileReader<GenericRecord> reader;
         try {
             reader = new DataFileReader<>(file.toFile(), new GenericDatumReader<>(SCHEMA));
-        } catch (IOException | AvroRuntimeException e) {
-            throw new IllegalArgumentException(file + " is not a metastream checkpoint (not an Avro container file: "
-                    + e.getMessage() + ")", e);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException((file + " is not a metastream checkpoint (not an Avro container file: "
+                    + e.getMessage() + ")").replaceAll("\\s*\\R\\s*", " "), e);
         }
-        if (!FORMAT.equals(reader.getMetaString(META_FORMAT))) {
-            String found = reader.getMetaString(META_FORMAT);
+        String found = reader.getMetaString(META_FORMAT);
+        if (!FORMAT.equals(found) && !LEGACY_FORMAT.equals(found)) {
             reader.close();
             throw new IllegalArgumentException(file + " is not a metastream checkpoint (format " + found + ", expected "
-                    + FORMAT + ")");
+                    + FORMAT + " or " + LEGACY_FORMAT + ")");
         }
         return reader;
     }
