@@ -22,6 +22,11 @@ final class AdapterCommand implements Callable<Integer> {
             description = "Serve GET /tasks/<taskId>?round=<r> (batch fill and adapted-policy version, by interactive query). Default: off.")
     Integer queryPort;
 
+    @Option(names = "--query-host", paramLabel = "HOST", defaultValue = HttpEndpoints.DEFAULT_HOST,
+            description = "Address the query endpoint listens on. Default: ${DEFAULT-VALUE} (this machine only). The"
+                    + " endpoint has no authentication: open it (0.0.0.0) only on a network you trust.")
+    String queryHost;
+
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Where the adapter keeps its RocksDB stores (default: a fresh temporary directory; state is restored from the changelogs).")
     java.nio.file.Path stateDir;
@@ -35,7 +40,7 @@ final class AdapterCommand implements Callable<Integer> {
         MetricsEndpoint m = metrics.start(ef.experimentId(), System.out);
         AdapterApp app = RunSession.adapter(ef, cluster.bootstrapServers, cluster.clientProperties(), stateDir).start();
         RunSession.bindAdapter(m, app);
-        AdapterQueryEndpoint q = queryPort == null ? null : AdapterQueryEndpoint.start(metrics.host, queryPort, app::queries);
+        AdapterQueryEndpoint q = queryPort == null ? null : AdapterQueryEndpoint.start(queryHost, queryPort, app::queries);
         if (q != null) {
             System.out.println("task queries at " + q.url() + "<taskId>?round=<r>");
         }

@@ -7,7 +7,6 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
@@ -27,14 +26,7 @@ final class AdapterQueryEndpoint implements AutoCloseable {
     }
 
     static AdapterQueryEndpoint start(String host, int port, Supplier<AdapterQueries> queries) {
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--query-port " + port + ": cannot listen on " + host + ":" + port + " ("
-                    + e.getMessage() + ")");
-        }
-        server.createContext("/tasks/", exchange -> {
+        HttpServer server = HttpEndpoints.start("--query-port", host, port, "/tasks/", exchange -> {
             try {
                 String path = exchange.getRequestURI().getRawPath();
                 String taskId = URLDecoder.decode(path.substring("/tasks/".length()), StandardCharsets.UTF_8);
@@ -49,7 +41,6 @@ final class AdapterQueryEndpoint implements AutoCloseable {
                 respond(exchange, 503, "{\"error\":\"stores not queryable now (rebalancing or restoring); retry\"}");
             }
         });
-        server.start();
         return new AdapterQueryEndpoint(server);
     }
 
@@ -72,6 +63,6 @@ final class AdapterQueryEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        HttpEndpoints.stop(server);
     }
 }

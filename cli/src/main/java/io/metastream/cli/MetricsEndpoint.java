@@ -17,11 +17,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -56,25 +52,20 @@ final class MetricsEndpoint implements AutoCloseable {
 
     /** Serves {@code /metrics} on {@code host:port} (port 0: a free one, see {@link #port()}). */
     static MetricsEndpoint start(String host, int port, String experimentId) {
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--metrics-port " + port + ": cannot listen on " + host + ":" + port + " ("
-                    + e.getMessage() + ")");
-        }
-        MetricsEndpoint endpoint = new MetricsEndpoint(server, experimentId);
-        server.createContext("/metrics", exchange -> {
-            byte[] body = endpoint.registry.scrape().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+        MetricsEndpoint[] endpoint = new MetricsEndpoint[1];
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        HttpServer server = HttpEndpoints.start("--metrics-port", host, port, "/metrics", exchange -> {
+            try {
+                ready.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
+            HttpEndpoints.send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", endpoint[0].registry.scrape());
         });
-        server.setExecutor(null);
-        server.start();
-        return endpoint;
+        endpoint[0] = new MetricsEndpoint(server, experimentId);
+        ready.countDown();
+        return endpoint[0];
     }
 
     int port() {
@@ -118,7 +109,7 @@ final class MetricsEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        HttpEndpoints.stop(server);
         for (AutoCloseable b : binders) {
             try {
                 b.close();

@@ -11,8 +11,9 @@ final class MetricsOptions {
             description = "Serve Prometheus metrics at http://HOST:PORT/metrics (0: a free port, printed at start). Default: off.")
     Integer port;
 
-    @Option(names = "--metrics-host", paramLabel = "HOST", defaultValue = "0.0.0.0",
-            description = "Address the metrics endpoint listens on. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--metrics-host", paramLabel = "HOST", defaultValue = HttpEndpoints.DEFAULT_HOST,
+            description = "Address the metrics endpoint listens on. Default: ${DEFAULT-VALUE} (this machine only). The"
+                    + " endpoint has no authentication: open it (0.0.0.0) only on a network you trust.")
     String host;
 
     /** The started endpoint, or null when {@code --metrics-port} was not given. */
