@@ -44,14 +44,13 @@ final class AdapterCommand implements Callable<Integer> {
         if (q != null) {
             System.out.println("task queries at " + q.url() + "<taskId>?round=<r>");
         }
-        RunSession.runUntilStopped(WorkerCommand.closeAll(app, () -> {
+        return RunSession.runUntilStoppedOrFailed(WorkerCommand.closeAll(app, () -> {
             if (q != null) {
                 q.close();
             }
             if (m != null) {
                 m.close();
             }
-        }), "adapter of " + ef.experimentId(), System.out);
-        return 0;
+        }), "adapter of " + ef.experimentId(), System.out, app::failure);
     }
 }

@@ -45,7 +45,7 @@ public final class MetastreamCommand implements Runnable {
 
     /** The one-line message of a user error, or null when {@code ex} is not one (a bug: keep the stack trace). */
     static String userError(Throwable ex) {
-        if (ex instanceof IllegalArgumentException) {
+        if (ex instanceof IllegalArgumentException || ex instanceof RoleFailedException) {
             return ex.getMessage();
         }
         // Kafka's failures arrive wrapped (ExecutionException, IllegalStateException, StreamsException)

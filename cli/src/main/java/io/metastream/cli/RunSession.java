@@ -89,7 +89,39 @@ final class RunSession {
                     workers.add(RolloutWorker.start(worker(ef, "worker-" + w, bootstrap, clientProps)));
                     bindWorker(metrics, workers.get(w));
                 }
-                train(ef, bootstrap, clientProps, dir, out, stop, metrics);
+                // a role that dies stops the run (the trainer at its next committed point) instead of leaving it to
+                // wait for a round that cannot complete
+                Thread watchdog = new Thread(() -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        java.util.Optional<String> cause = adapter.failure();
+                        for (RolloutWorker w : workers) {
+                            if (cause.isEmpty() && w.failure().isPresent()) {
+                                cause = java.util.Optional.of(w.config().workerId() + " stopped: "
+                                        + String.valueOf(w.failure().get().getMessage()).replaceAll("\\s*\\R\\s*", " "));
+                            }
+                        }
+                        if (cause.isPresent()) {
+                            stop.fail(cause.get());
+                            return;
+                        }
+                        try {
+                            Thread.sleep(500);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }, "metastream-role-watchdog");
+                watchdog.setDaemon(true);
+                watchdog.start();
+                try {
+                    train(ef, bootstrap, clientProps, dir, out, stop, metrics);
+                } finally {
+                    watchdog.interrupt();
+                }
+                if (stop.failure() != null) {
+                    throw new RoleFailedException(stop.failure() + "; every role stopped, the rounds decided so far are"
+                            + " committed: fix the cause and run the same command to resume");
+                }
             } finally {
                 for (RolloutWorker w : workers) {
                     w.close();
@@ -284,6 +316,7 @@ final class RunSession {
         private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
         private final Thread hook;
         private volatile Runnable action = () -> { };
+        private volatile String failure;
 
         GracefulStop(PrintStream out) {
             this.hook = new Thread(() -> {
@@ -302,6 +335,22 @@ final class RunSession {
 
         void onStop(Runnable r) {
             this.action = r;
+            if (failure != null) {
+                r.run();   // a role died before this action was registered
+            }
+        }
+
+        /** A role died: stop as on SIGTERM, remembering why. */
+        void fail(String cause) {
+            if (failure == null) {
+                failure = cause;
+                action.run();
+            }
+        }
+
+        /** Why {@link #fail} stopped the command, or null. */
+        String failure() {
+            return failure;
         }
 
         @Override
@@ -312,6 +361,47 @@ final class RunSession {
             } catch (IllegalStateException e) {
                 // the JVM is already shutting down: the hook is running and has just been released
             }
+        }
+    }
+
+    /**
+     * Blocks until the JVM is asked to stop (SIGTERM, Ctrl-C), then closes {@code resource} and returns 0; or until
+     * {@code failure} names why the role can no longer work (checked twice a second), then closes it, prints one line
+     * on stderr and returns 1, so a supervisor sees the role die.
+     */
+    static int runUntilStoppedOrFailed(AutoCloseable resource, String what, PrintStream out,
+                                       java.util.function.Supplier<java.util.Optional<String>> failure)
+            throws InterruptedException {
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            out.println(what + ": stopping");
+            closeQuietly(resource, what, out);
+            stopped.countDown();
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println(what + ": running; stop with SIGTERM or Ctrl-C");
+        while (!stopped.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            java.util.Optional<String> cause = failure.get();
+            if (cause.isPresent()) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    stopped.await();   // SIGTERM arrived meanwhile: the hook closes the role
+                    return 0;
+                }
+                System.err.println("metastream: " + what + " stopped: " + cause.get());
+                closeQuietly(resource, what, out);
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    private static void closeQuietly(AutoCloseable resource, String what, PrintStream out) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            out.println(what + ": error while stopping: " + e.getMessage());
         }
     }
 

@@ -33,8 +33,8 @@ final class WorkerCommand implements Callable<Integer> {
         MetricsEndpoint m = metrics.start(ef.experimentId(), System.out);
         RolloutWorker worker = RolloutWorker.start(RunSession.worker(ef, id, cluster.bootstrapServers, cluster.clientProperties()));
         RunSession.bindWorker(m, worker);
-        RunSession.runUntilStopped(closeAll(worker, m), "worker " + id + " of " + ef.experimentId(), System.out);
-        return 0;
+        return RunSession.runUntilStoppedOrFailed(closeAll(worker, m), "worker " + id + " of " + ef.experimentId(), System.out,
+                () -> worker.failure().map(e -> String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ")));
     }
 
     /** Closes {@code role}, then {@code metrics} (if any). */

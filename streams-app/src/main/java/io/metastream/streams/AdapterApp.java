@@ -105,11 +105,42 @@ public final class AdapterApp implements AutoCloseable {
         return props;
     }
 
-    /** Starts processing; returns at once. */
+    private volatile String failure;
+
+    /**
+     * Starts processing; returns at once. An exception that kills a stream thread of either application shuts
+     * that application down (Kafka Streams' {@code SHUTDOWN_CLIENT}) and is kept as {@link #failure()}.
+     */
     public AdapterApp start() {
+        streams.setUncaughtExceptionHandler(e -> died("adapter", e));
+        policyAudit.setUncaughtExceptionHandler(e -> died("policy audit", e));
         streams.start();
         policyAudit.start();
         return this;
+    }
+
+    private org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse died(String what,
+                                                                                                              Throwable e) {
+        Throwable cause = e.getCause() != null && e instanceof org.apache.kafka.streams.errors.StreamsException ? e.getCause() : e;
+        if (failure == null) {
+            failure = ("the " + what + "'s stream thread died: " + cause.getClass().getSimpleName() + ": " + cause.getMessage())
+                    .replaceAll("\\s*\\R\\s*", " ");
+        }
+        return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    /**
+     * Why the adapter can no longer work, when it cannot: a stream thread died (the exception), or an application is
+     * in Kafka Streams' ERROR state. Empty while it runs or after a plain {@link #close()}.
+     */
+    public java.util.Optional<String> failure() {
+        if (failure != null) {
+            return java.util.Optional.of(failure);
+        }
+        if (streams.state() == KafkaStreams.State.ERROR || policyAudit.state() == KafkaStreams.State.ERROR) {
+            return java.util.Optional.of("the adapter's Kafka Streams application is in the ERROR state");
+        }
+        return java.util.Optional.empty();
     }
 
     /** The adapter's Kafka Streams instances (the adapter topology and the policy audit), for metrics binding. */

@@ -1,0 +1,97 @@
+package io.metastream.cli;
+
+import io.metastream.broker.EmbeddedKafkaBroker;
+import io.metastream.broker.SharedKafkaBroker;
+import io.metastream.schemas.Topics;
+import io.metastream.trainer.ExperimentTopics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A role whose work died exits non-zero with one line naming the cause, instead of running on: a {@code worker}
+ * whose pipeline stopped (its trajectories are larger than the topic accepts), and {@code run}, whose worker dies
+ * that way, stops every role and exits 1 at once instead of waiting for the trainer's 10-minute round timeout.
+ */
+@Tag("fault")
+@ExtendWith(SharedKafkaBroker.class)
+class RoleFailureIntegrationTest {
+
+    @Test
+    void aWorkerWhosePipelineFailedExitsNonZeroNamingTheCause(EmbeddedKafkaBroker broker, @TempDir Path dir) throws Exception {
+        String id = SharedKafkaBroker.uniqueName("dying-worker");
+        Path config = tinyTrajectoriesExperiment(broker, id, dir);
+        String bootstrap = broker.bootstrapServers();
+        // the trainer publishes the meta-prior and round 0's assignments
+        try (RoleProcess trainer = RoleProcess.start("trainer", dir, List.of("trainer", "--config", config.toString(),
+                "--bootstrap-servers", bootstrap, "--out", dir.resolve("trainer").toString()));
+             RoleProcess worker = RoleProcess.start("worker", dir, List.of("worker", "--config", config.toString(),
+                "--bootstrap-servers", bootstrap, "--worker-id", "w1"))) {
+            int exit = worker.awaitExit(Duration.ofSeconds(90));
+            assertThat(exit).as(worker.log()).isEqualTo(1);
+            List<String> lines = worker.log().lines().filter(l -> l.startsWith("metastream: ")).toList();
+            assertThat(lines).as(worker.log()).hasSize(1);
+            assertThat(lines.get(0)).startsWith("metastream: worker w1 of " + id + " stopped: worker w1: the trajectory of")
+                    .contains("too large for topic " + Topics.TRAJECTORIES.of(id));
+        }
+    }
+
+    @Test
+    void runStopsEveryRoleAndExitsWhenAWorkerDies(EmbeddedKafkaBroker broker, @TempDir Path dir) throws Exception {
+        String id = SharedKafkaBroker.uniqueName("dying-run");
+        Path config = tinyTrajectoriesExperiment(broker, id, dir);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream oldErr = System.err;
+        PrintStream oldOut = System.out;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = MetastreamCommand.execute("run", "--config", config.toString(), "--bootstrap-servers",
+                    broker.bootstrapServers(), "--out", dir.resolve("run").toString());
+        } finally {
+            System.setErr(oldErr);
+            System.setOut(oldOut);
+        }
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(out + stderr).isEqualTo(1);
+        List<String> lines = stderr.lines().filter(l -> l.startsWith("metastream: ")).toList();
+        assertThat(lines).as(stderr).hasSize(1);
+        // stopped by the dead worker, not by the trainer's 10-minute round timeout ("only 0 of 2 meta-gradients arrived")
+        assertThat(lines.get(0)).startsWith("metastream: worker-").contains(" stopped: ", "too large for topic",
+                "every role stopped");
+    }
+
+    /** A small Frozen Lake experiment whose trajectories topic accepts 300-byte records: every episode is larger. */
+    private static Path tinyTrajectoriesExperiment(EmbeddedKafkaBroker broker, String id, Path dir) throws Exception {
+        Path config = dir.resolve("experiment.yaml");
+        Files.writeString(config, String.join("\n", "experiment-id: " + id, "family: frozenlake-low", "alg: 2", "seed: 1",
+                "iterations: 2", "tasks-per-iteration: 2", "episodes: 20", "workers: 1", "partitions: 1", ""));
+        ExperimentTopics.create(broker.bootstrapServers(), id, 1, (short) 1, Map.of());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.TRAJECTORIES.of(id));
+            admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
+                    new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "300"), AlterConfigOp.OpType.SET)))).all().get();
+        }
+        return config;
+    }
+}
