@@ -79,61 +79,23 @@ final class VectorKernels {
         }
     }
 
-    /** See {@link BlockKernels#multiplyAdd(double[][], int, int, double[][], int, double[][])}. */
+    /** A thread's flat copy of the scalars of {@link #multiplyAdd(double[][], int, int, double[][], int, double[][])}. */
+    private static final ThreadLocal<double[]> FLAT = ThreadLocal.withInitial(() -> new double[0]);
+
+    /**
+     * See {@link BlockKernels#multiplyAdd(double[][], int, int, double[][], int, double[][])}: the scalars are copied
+     * row-major into a flat array (m·kCount values, against m·kCount·n multiply-adds) and the flat kernel runs.
+     */
     static void multiplyAdd(double[][] s, int m, int kCount, double[][] b, int n, double[][] c) {
-        int r = 0;
-        for (; r + 3 < m; r += 4) {
-            double[] c0 = c[r];
-            double[] c1 = c[r + 1];
-            double[] c2 = c[r + 2];
-            double[] c3 = c[r + 3];
-            double[] s0 = s[r];
-            double[] s1 = s[r + 1];
-            double[] s2 = s[r + 2];
-            double[] s3 = s[r + 3];
-            int j = 0;
-            for (; j + 2 * L <= n; j += 2 * L) {
-                DoubleVector x00 = DoubleVector.fromArray(SPECIES, c0, j);
-                DoubleVector x01 = DoubleVector.fromArray(SPECIES, c0, j + L);
-                DoubleVector x10 = DoubleVector.fromArray(SPECIES, c1, j);
-                DoubleVector x11 = DoubleVector.fromArray(SPECIES, c1, j + L);
-                DoubleVector x20 = DoubleVector.fromArray(SPECIES, c2, j);
-                DoubleVector x21 = DoubleVector.fromArray(SPECIES, c2, j + L);
-                DoubleVector x30 = DoubleVector.fromArray(SPECIES, c3, j);
-                DoubleVector x31 = DoubleVector.fromArray(SPECIES, c3, j + L);
-                for (int k = 0; k < kCount; k++) {
-                    double[] bk = b[k];
-                    DoubleVector y0 = DoubleVector.fromArray(SPECIES, bk, j);
-                    DoubleVector y1 = DoubleVector.fromArray(SPECIES, bk, j + L);
-                    DoubleVector t = DoubleVector.broadcast(SPECIES, s0[k]);
-                    x00 = y0.fma(t, x00);
-                    x01 = y1.fma(t, x01);
-                    t = DoubleVector.broadcast(SPECIES, s1[k]);
-                    x10 = y0.fma(t, x10);
-                    x11 = y1.fma(t, x11);
-                    t = DoubleVector.broadcast(SPECIES, s2[k]);
-                    x20 = y0.fma(t, x20);
-                    x21 = y1.fma(t, x21);
-                    t = DoubleVector.broadcast(SPECIES, s3[k]);
-                    x30 = y0.fma(t, x30);
-                    x31 = y1.fma(t, x31);
-                }
-                x00.intoArray(c0, j);
-                x01.intoArray(c0, j + L);
-                x10.intoArray(c1, j);
-                x11.intoArray(c1, j + L);
-                x20.intoArray(c2, j);
-                x21.intoArray(c2, j + L);
-                x30.intoArray(c3, j);
-                x31.intoArray(c3, j + L);
-            }
-            for (int q = 0; q < 4; q++) {
-                rowTail(s[r + q], 0, 1, kCount, b, j, n, c[r + q]);
-            }
+        double[] flat = FLAT.get();
+        if (flat.length < m * kCount) {
+            flat = new double[m * kCount];
+            FLAT.set(flat);
         }
-        for (; r < m; r++) {
-            rowTail(s[r], 0, 1, kCount, b, 0, n, c[r]);
+        for (int r = 0; r < m; r++) {
+            System.arraycopy(s[r], 0, flat, r * kCount, kCount);
         }
+        multiplyAdd(flat, 0, kCount, 1, m, kCount, b, n, c);
     }
 
     /** c[from..n) += Σ_k s[at + k·colStride] · b[k][from..n): one vector at a time, then scalar, k in order. */

@@ -37,7 +37,6 @@ public final class ContinuousRollouts {
     private final int obsDim;
     private final int actDim;
     private final double[] z;
-    private final double[] a;
 
     public ContinuousRollouts(GaussianMlpPolicy policy, int horizon, int continuation, double gamma) {
         if (horizon <= 0 || continuation < 0) {
@@ -54,7 +53,6 @@ public final class ContinuousRollouts {
         this.obsDim = policy.obsDim();
         this.actDim = policy.actDim();
         this.z = new double[obsDim];
-        this.a = new double[actDim];
     }
 
     /** The environment horizon this instance needs: H + C. */
@@ -72,7 +70,7 @@ public final class ContinuousRollouts {
     /** Episode {@code episode} of the collection {@code seed}. */
     public ContinuousTrajectory episode(TaskEnvironment<?, double[], double[]> env, double[] theta,
                                         ObservationNormalizer normalizer, long seed, int episode, Mode mode) {
-        return play(env, theta, normalizer, seed, episode, mode, null);
+        return play(env, theta, normalizer, seed, episode, mode).trajectory();
     }
 
     /**
@@ -81,60 +79,22 @@ public final class ContinuousRollouts {
      */
     public Played episodeWithLogProbs(TaskEnvironment<?, double[], double[]> env, double[] theta,
                                       ObservationNormalizer normalizer, long seed, int episode, Mode mode) {
-        double[] logProbs = new double[horizon];
-        ContinuousTrajectory t = play(env, theta, normalizer, seed, episode, mode, logProbs);
-        return new Played(t, Arrays.copyOf(logProbs, t.length()));
+        return play(env, theta, normalizer, seed, episode, mode);
     }
 
-    private ContinuousTrajectory play(TaskEnvironment<?, double[], double[]> env, double[] theta,
-                                      ObservationNormalizer normalizer, long seed, int episode, Mode mode,
-                                      double[] logProbsOrNull) {
+    private Played play(TaskEnvironment<?, double[], double[]> env, double[] theta, ObservationNormalizer normalizer,
+                        long seed, int episode, Mode mode) {
         if (normalizer.dim() != obsDim) {
             throw new IllegalArgumentException("normaliser of dim " + normalizer.dim() + " for observations of dim " + obsDim);
         }
-        SplittableRandom rng = Seeds.rng(seed, episode);
         GaussianMlpPolicy.Actor actor = policy.actor(theta);   // bit-identical to policy.mean/sample, faster
-        double[] obs = new double[(horizon + 1) * obsDim];
-        double[] actions = new double[horizon * actDim];
-        double[] rewards = new double[horizon];
-        double[] s = env.reset(Seeds.derive(seed, episode));
-        checkObservation(s);
-        System.arraycopy(s, 0, obs, 0, obsDim);
-        int t = 0;
-        boolean terminated = false;
-        while (t < horizon && !terminated) {
-            double lp = act(actor, normalizer, s, rng, mode);
-            if (logProbsOrNull != null) {
-                logProbsOrNull[t] = lp;
-            }
-            System.arraycopy(a, 0, actions, t * actDim, actDim);
-            StepResult<double[]> step = env.step(a);
-            rewards[t] = step.reward();
-            s = step.observation();
-            checkObservation(s);
-            t++;
-            System.arraycopy(s, 0, obs, t * obsDim, obsDim);
-            terminated = step.terminated();
-            if (step.truncated() && !terminated && t < horizon + continuation) {
-                throw truncatedEarly(t);
-            }
+        Lane lane = new Lane(env, seed, episode, mode);
+        while (lane.running()) {
+            normalizer.normalize(lane.s, 0, z, 0);
+            double lp = lane.rng == null ? actor.meanWithLogProb(z, lane.action) : actor.sampleWithLogProb(z, lane.rng, lane.action);
+            lane.advance(lp);
         }
-        double tail = 0;
-        double w = 1;
-        for (int k = 0; k < continuation && !terminated; k++) {
-            act(actor, normalizer, s, rng, mode);
-            StepResult<double[]> step = env.step(a);
-            tail += w * step.reward();
-            w *= gamma;
-            s = step.observation();
-            checkObservation(s);
-            terminated = step.terminated();
-            if (step.truncated() && !terminated && k + 1 < continuation) {
-                throw truncatedEarly(horizon + k + 1);
-            }
-        }
-        return new ContinuousTrajectory(episode, obsDim, actDim, Arrays.copyOf(obs, (t + 1) * obsDim),
-                Arrays.copyOf(actions, t * actDim), Arrays.copyOf(rewards, t), tail);
+        return lane.played();
     }
 
     /**
@@ -182,7 +142,11 @@ public final class ContinuousRollouts {
         return out;
     }
 
-    /** One episode of {@link #lockstep}: the state of {@link #play}'s two loops, advanced one step at a time. */
+    /**
+     * One episode's state, advanced one step at a time: H recorded steps, then (unless the MDP terminated) C
+     * continuation steps. {@link #play} drives one with the single-row actor, {@link #lockstep} many with the
+     * batched one.
+     */
     private final class Lane {
         private final TaskEnvironment<?, double[], double[]> env;
         private final int episode;
@@ -212,8 +176,16 @@ public final class ContinuousRollouts {
             return !terminated && (t < horizon || k < continuation);
         }
 
+        /** Chooses the action of block row {@code row} ({@link GaussianMlpPolicy.Actor#actFromBlock}) and steps. */
         void step(GaussianMlpPolicy.Actor actor, double[][] mu, int row) {
-            double lp = actor.actFromBlock(mu, row, rng, action);
+            advance(actor.actFromBlock(mu, row, rng, action));
+        }
+
+        /**
+         * Steps the environment with {@link #action} (log-probability {@code lp}): one of the H recorded steps, or
+         * one of the C continuation steps whose discounted rewards make the tail.
+         */
+        void advance(double lp) {
             StepResult<double[]> step = env.step(action);
             if (t < horizon) {
                 logProbs[t] = lp;
@@ -266,12 +238,6 @@ public final class ContinuousRollouts {
         return sum / episodes.size();
     }
 
-    /** Chooses the action into {@code a}; returns its log-probability. */
-    private double act(GaussianMlpPolicy.Actor actor, ObservationNormalizer normalizer, double[] s, SplittableRandom rng,
-                       Mode mode) {
-        normalizer.normalize(s, 0, z, 0);
-        return mode == Mode.DETERMINISTIC ? actor.meanWithLogProb(z, a) : actor.sampleWithLogProb(z, rng, a);
-    }
 
     private void checkObservation(double[] s) {
         if (s.length != obsDim) {
