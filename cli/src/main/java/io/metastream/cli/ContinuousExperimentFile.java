@@ -195,7 +195,7 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
                         : workers < 1 ? "workers must be >= 1" : partitions < 1 ? "partitions must be >= 1"
                         : "validate-every must be >= 0 (0 = off), got " + validateEvery);
             }
-            return new ContinuousExperimentFile(v.string("experiment-id", null), exp, maxStaleness, workers, partitions,
+            return new ContinuousExperimentFile(ExperimentFile.checkExperimentId(v.string("experiment-id", null), where), exp, maxStaleness, workers, partitions,
                     validateEvery);
         } catch (IllegalArgumentException e) {
             throw e.getMessage().startsWith(where) ? e : new IllegalArgumentException(where + ": " + e.getMessage());
@@ -207,6 +207,10 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
     }
 
     /** {@code hidden}: layer widths as {@code 128,128} (or a list {@code [128, 128]}). */
+    /** Bounds of {@code hidden}: the paper's networks are 2 × 128 (and 100-100 for Frozen Lake-sized baselines). */
+    static final int MAX_HIDDEN_LAYERS = 8;
+    static final int MAX_HIDDEN_WIDTH = 2048;
+
     private static int[] hidden(Map<String, Object> raw, String where, int[] dflt) {
         Object o = raw.get("hidden");
         if (o == null) {
@@ -221,6 +225,10 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
             int[] widths = Arrays.stream(text.split(",", -1)).map(String::trim).mapToInt(Integer::parseInt).toArray();
             if (widths.length == 0) {
                 throw new NumberFormatException("empty");
+            }
+            if (widths.length > MAX_HIDDEN_LAYERS || Arrays.stream(widths).anyMatch(w -> w > MAX_HIDDEN_WIDTH)) {
+                throw new IllegalArgumentException(where + ": key 'hidden' allows at most " + MAX_HIDDEN_LAYERS
+                        + " layers of at most " + MAX_HIDDEN_WIDTH + " units, got '" + text + "'");
             }
             return widths;
         } catch (NumberFormatException e) {

@@ -57,17 +57,60 @@ public record ExperimentFile(String experimentId, TabularExperimentConfig experi
         return fromMap(rawMap(text, where, overrides), where);
     }
 
+    /** The longest config text read (characters): configs are a few dozen short lines. */
+    static final int MAX_CONFIG_CHARS = 1_000_000;
+    /** The longest value of one key (characters). */
+    static final int MAX_VALUE_CHARS = 10_000;
+
+    /**
+     * Upper bounds of the integer keys that size something (topics, threads, loops, batches): a value above
+     * one is an error naming the key before anything is created. Generous for every published setting.
+     */
+    static final Map<String, Long> BOUNDS = Map.ofEntries(Map.entry("iterations", 10_000_000L),
+            Map.entry("tasks-per-iteration", 10_000L), Map.entry("episodes", 1_000_000L), Map.entry("sarsa-sweeps", 10_000L),
+            Map.entry("test-steps", 1_000L), Map.entry("workers", 256L), Map.entry("partitions", 256L),
+            Map.entry("max-staleness", 1_000L), Map.entry("pre-rollouts", 100_000L), Map.entry("post-rollouts", 100_000L),
+            Map.entry("inner-steps", 1_000_000L), Map.entry("cg-iterations", 10_000L), Map.entry("horizon", 100_000L),
+            Map.entry("continuation", 100_000L), Map.entry("eval-episodes", 100_000L), Map.entry("fisher-states", 10_000_000L),
+            Map.entry("promp-steps", 10_000L), Map.entry("validate-every", 10_000_000L));
+
+    /**
+     * An experiment id is a topic prefix and a file name: letters, digits, '.', '_' and '-', starting with a
+     * letter or digit (so never '.' or '..'), at most {@value #MAX_ID_CHARS} characters, which leaves room for
+     * the longest derived name (Kafka Streams' changelog topics of the adapter) inside Kafka's 249.
+     */
+    static final int MAX_ID_CHARS = 100;
+
+    /** Throws the one-line error for an experiment id that cannot name topics and directories; returns it otherwise. */
+    static String checkExperimentId(String id, String where) {
+        if (id != null && (id.length() > MAX_ID_CHARS || !id.matches("[A-Za-z0-9][A-Za-z0-9._-]*"))) {
+            throw new IllegalArgumentException(where + ": key 'experiment-id' must be 1.." + MAX_ID_CHARS + " letters, digits,"
+                    + " '.', '_' or '-' starting with a letter or digit, got '"
+                    + (id.length() > 60 ? id.substring(0, 60) + "…' (" + id.length() + " characters)" : id + "'"));
+        }
+        return id;
+    }
+
     /** The {@code key → value} map of config text with overrides applied, not yet validated. */
     static Map<String, Object> rawMap(String text, String where, List<String> overrides) {
         Map<String, Object> raw = new LinkedHashMap<>();
+        if (text.length() > MAX_CONFIG_CHARS) {
+            throw new IllegalArgumentException(where + ": " + text.length() + " characters, a config has at most "
+                    + MAX_CONFIG_CHARS);
+        }
         try {
-            Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            Object doc = new Yaml(new SafeConstructor(options)).load(text);
             if (doc != null && !(doc instanceof Map<?, ?>)) {
                 throw new IllegalArgumentException(where + ": expected 'key: value' lines, got " + doc.getClass().getSimpleName());
             }
             if (doc != null) {
                 ((Map<?, ?>) doc).forEach((k, v) -> raw.put(String.valueOf(k), v));
             }
+        } catch (org.yaml.snakeyaml.constructor.DuplicateKeyException e) {
+            throw new IllegalArgumentException(where + ": a key appears twice (" + e.getProblem()
+                    + (e.getProblemMark() == null ? "" : ", line " + (e.getProblemMark().getLine() + 1)) + ")");
         } catch (YAMLException e) {
             throw new IllegalArgumentException(where + ": not valid YAML (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
@@ -78,6 +121,12 @@ public record ExperimentFile(String experimentId, TabularExperimentConfig experi
             }
             raw.put(o.substring(0, eq).trim(), o.substring(eq + 1).trim());
         }
+        raw.forEach((k, v) -> {
+            if (v != null && String.valueOf(v).length() > MAX_VALUE_CHARS) {
+                throw new IllegalArgumentException(where + ": key '" + k + "': value of " + String.valueOf(v).length()
+                        + " characters, at most " + MAX_VALUE_CHARS);
+            }
+        });
         return raw;
     }
 
@@ -157,7 +206,8 @@ public record ExperimentFile(String experimentId, TabularExperimentConfig experi
                 throw new IllegalArgumentException(maxStaleness < 0 ? "max-staleness must be >= 0"
                         : workers < 1 ? "workers must be >= 1" : "partitions must be >= 1");
             }
-            return new ExperimentFile(v.string("experiment-id", null), exp, maxStaleness, workers, partitions);
+            return new ExperimentFile(checkExperimentId(v.string("experiment-id", null), where), exp, maxStaleness, workers,
+                    partitions);
         } catch (IllegalArgumentException e) {
             throw e.getMessage().startsWith(where) ? e : new IllegalArgumentException(where + ": " + e.getMessage());
         }
@@ -206,6 +256,10 @@ public record ExperimentFile(String experimentId, TabularExperimentConfig experi
             long x = integer(key, dflt);
             if (x != (int) x) {
                 throw new IllegalArgumentException(where + ": key '" + key + "' is out of range, got " + x);
+            }
+            Long max = BOUNDS.get(key);
+            if (max != null && x > max) {
+                throw new IllegalArgumentException(where + ": key '" + key + "' must be at most " + max + ", got " + x);
             }
             return (int) x;
         }

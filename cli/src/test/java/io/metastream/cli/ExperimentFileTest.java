@@ -73,6 +73,38 @@ class ExperimentFileTest {
                 .hasMessageContaining("key 'iterations' is out of range, got 4294967302");
     }
 
+    /** Values that size topics, threads, loops or networks have upper bounds; ids name topics and directories safely. */
+    @Test
+    void boundsIdsDuplicateKeysAndHugeInputsAreRefusedNamingTheKey(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("c.yaml");
+        Files.writeString(f, "experiment-id: x\nfamily: frozenlake-high\nalg: 1\n");
+        assertThatThrownBy(() -> ExperimentFile.load(f, List.of("partitions=5000")))
+                .hasMessage("config " + f + ": key 'partitions' must be at most 256, got 5000");
+        assertThat(ExperimentFile.load(f, List.of("partitions=256")).partitions()).isEqualTo(256);
+        assertThatThrownBy(() -> ExperimentFile.load(f, List.of("workers=100000"))).hasMessageContaining("key 'workers' must be at most 256");
+        assertThatThrownBy(() -> ExperimentFile.load(f, List.of("episodes=2000000"))).hasMessageContaining("key 'episodes' must be at most");
+        Path c = dir.resolve("p.yaml");
+        Files.writeString(c, "experiment-id: p\nfamily: pointnav\nalg: 1\n");
+        assertThatThrownBy(() -> RunConfig.load(c, List.of("hidden=100000,100000")))
+                .hasMessage("config " + c + ": key 'hidden' allows at most 8 layers of at most 2048 units, got '100000,100000'");
+        assertThatThrownBy(() -> RunConfig.load(c, List.of("cg-iterations=100000"))).hasMessageContaining("key 'cg-iterations' must be at most");
+        for (String id : List.of("..", ".", "a/b", "-x", "a b", "x".repeat(101))) {
+            assertThatThrownBy(() -> RunConfig.load(c, List.of("experiment-id=" + id))).as(id)
+                    .hasMessageContaining("key 'experiment-id' must be 1..100 letters, digits, '.', '_' or '-'")
+                    .message().doesNotContain("\n");
+        }
+        assertThat(RunConfig.load(c, List.of("experiment-id=" + "x".repeat(100))).experimentId()).hasSize(100);
+        assertThatThrownBy(() -> ExperimentFile.load(f, List.of("experiment-id=.."))).hasMessageContaining("key 'experiment-id'");
+        Files.writeString(f, "experiment-id: x\nfamily: frozenlake-high\nalg: 1\niterations: 3\niterations: 4\n");
+        assertThatThrownBy(() -> ExperimentFile.load(f, List.of()))
+                .hasMessage("config " + f + ": a key appears twice (found duplicate key iterations, line 5)");
+        Files.writeString(f, "experiment-id: x\nfamily: frozenlake-high\nalg: 1\noptimizer: " + "a".repeat(20_000) + "\n");
+        assertThatThrownBy(() -> ExperimentFile.load(f, List.of()))
+                .hasMessage("config " + f + ": key 'optimizer': value of 20000 characters, at most 10000");
+        Files.writeString(f, "experiment-id: x\n# " + "c".repeat(1_000_001) + "\n");
+        assertThatThrownBy(() -> ExperimentFile.load(f, List.of())).hasMessageContaining("characters, a config has at most 1000000");
+    }
+
     @Test
     void commandLineReportsConfigErrorsInOneLine(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("bad.yaml");
