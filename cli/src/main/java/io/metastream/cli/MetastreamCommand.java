@@ -50,6 +50,20 @@ public final class MetastreamCommand implements Runnable {
         }
         // Kafka's failures arrive wrapped (ExecutionException, IllegalStateException, StreamsException)
         for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.apache.kafka.common.config.ConfigException) {   // e.g. a bootstrap server that is no host:port
+                return "invalid Kafka client setting: " + oneLine(t) + " (check --bootstrap-servers, a comma-separated"
+                        + " list of host:port, and --client-config)";
+            }
+            if (t instanceof org.apache.kafka.common.errors.ProducerFencedException
+                    || t instanceof org.apache.kafka.common.errors.InvalidProducerEpochException) {
+                return "another trainer has taken over this experiment (a newer process with the same transactional id"
+                        + " fenced this one); this process stops, the other one goes on: " + oneLine(t);
+            }
+            if (t instanceof java.nio.file.FileSystemException f) {   // --out naming a file, --csv naming a directory, ...
+                return "cannot use " + f.getFile() + (f.getOtherFile() == null ? "" : " / " + f.getOtherFile()) + ": "
+                        + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName()
+                        .replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT));
+            }
             if (t instanceof AuthenticationException) {   // SASL (e.g. wrong password) or TLS handshake
                 return "the Kafka cluster refused authentication: " + oneLine(t)
                         + " (check security.protocol, sasl.mechanism, sasl.jaas.config and ssl.* in --client-config)";
