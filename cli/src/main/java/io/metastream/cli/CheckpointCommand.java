@@ -77,6 +77,10 @@ final class CheckpointCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (replication < 1) {
+                throw new IllegalArgumentException("--replication must be at least 1 (and at most the number of brokers), got "
+                        + replication);
+            }
             ExperimentCheckpoint.Summary s = ExperimentCheckpoint.importInto(cluster.bootstrapServers, cluster.clientProperties(),
                     file, replication);
             System.out.println(describe("imported checkpoint of", s) + " into " + cluster.bootstrapServers

@@ -50,6 +50,13 @@ public final class MetastreamCommand implements Runnable {
         }
         // Kafka's failures arrive wrapped (ExecutionException, IllegalStateException, StreamsException)
         for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.metastream.broker.BrokerStartException) {   // e.g. 'broker' on a busy port
+                return oneLine(t);
+            }
+            if (t instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return "a topic of the experiment does not exist on this cluster (" + oneLine(t) + "): create the topics with"
+                        + " 'metastream topics --config …' first, or check the experiment id and --bootstrap-servers";
+            }
             if (t instanceof org.apache.kafka.common.config.ConfigException) {   // e.g. a bootstrap server that is no host:port
                 return "invalid Kafka client setting: " + oneLine(t) + " (check --bootstrap-servers, a comma-separated"
                         + " list of host:port, and --client-config)";

@@ -35,6 +35,10 @@ final class TopicsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RunConfig ef = config.loadAny();
+        if (replication < 1) {
+            throw new IllegalArgumentException("--replication must be at least 1 (and at most the number of brokers), got "
+                    + replication);
+        }
         if (!describe) {
             List<String> created = ExperimentTopics.create(cluster.bootstrapServers, ef.experimentId(), ef.partitions(), replication,
                     Map.copyOf(cluster.clientProperties()));

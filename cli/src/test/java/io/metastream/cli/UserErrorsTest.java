@@ -10,7 +10,27 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Ordinary mistakes end with one line and exit 1, never a stack trace. */
+@org.junit.jupiter.api.extension.ExtendWith(io.metastream.broker.SharedKafkaBroker.class)
 class UserErrorsTest {
+
+    @Test
+    void replicationZeroABusyBrokerPortAndDescribingAMissingExperimentAreOneLine(io.metastream.broker.EmbeddedKafkaBroker broker)
+            throws Exception {
+        String b = broker.bootstrapServers();
+        assertThat(ContinuousExperimentFileTest.runCommand("topics", "--config", "../configs/pointnav-alg1.yaml",
+                "--bootstrap-servers", b, "--replication", "0"))
+                .isEqualTo("metastream: --replication must be at least 1 (and at most the number of brokers), got 0");
+        String missing = io.metastream.broker.SharedKafkaBroker.uniqueName("missing");
+        String err = ContinuousExperimentFileTest.runCommand("topics", "--config", "../configs/pointnav-alg1.yaml", "--set",
+                "experiment-id=" + missing, "--bootstrap-servers", b, "--describe");
+        assertThat(err).startsWith("metastream: a topic of the experiment does not exist on this cluster")
+                .contains("metastream topics --config").doesNotContain("\n", "\tat ");
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String line = ContinuousExperimentFileTest.runCommand("broker", "--port", Integer.toString(busy.getLocalPort()));
+            assertThat(line).startsWith("metastream: cannot start embedded Kafka broker: port " + busy.getLocalPort())
+                    .contains("already in use").doesNotContain("\n");
+        }
+    }
 
     @Test
     void aBootstrapServerThatIsNoHostPortIsOneLine() {
