@@ -37,6 +37,9 @@ final class AdapterCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RunConfig ef = config.loadAny();
+        if (ef instanceof ContinuousExperimentFile cf) {
+            cf.requireCurrentNumerics("adapt");
+        }
         MetricsEndpoint m = metrics.start(ef.experimentId(), System.out);
         AdapterApp app = RunSession.adapter(ef, cluster.bootstrapServers, cluster.clientProperties(), stateDir).start();
         RunSession.bindAdapter(m, app);

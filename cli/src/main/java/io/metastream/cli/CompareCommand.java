@@ -66,6 +66,7 @@ final class CompareCommand implements java.util.concurrent.Callable<Integer> {
             throw new IllegalArgumentException("--parallelism must be >= 1, got " + threads);
         }
         if (any instanceof ContinuousExperimentFile continuous) {
+            continuous.requireCurrentNumerics("compare");
             Path dir = outputDir(continuous.experiment().family());
             ContinuousCompare.run(continuous, config.config, config.overrides,
                     methods != null ? methods : ContinuousCompare.defaults(continuous), seeds, threads, dir, System.out);

@@ -40,7 +40,17 @@ import java.util.stream.Collectors;
  *                      (EXPERIMENTS.md: keep the best meta-prior). Not part of the experiment (not canonical)
  */
 public record ContinuousExperimentFile(String experimentId, ContinuousExperimentConfig experiment, int maxStaleness,
-                                       int workers, int partitions, int validateEvery) implements RunConfig {
+                                       int workers, int partitions, int validateEvery, int numerics) implements RunConfig {
+
+    /**
+     * The numerics this code computes (the {@code numerics} key). 1: metastream up to {@link #LAST_NUMERICS_1}
+     * (tanh by fdlibm for single rows, a scalar exp-based form for blocks); 2: one vectorisable tanh everywhere
+     * (FastTanh), which changes the last bits of every continuous result. A config file without the key means
+     * this value; a recorded (manifest) config without it was made with numerics 1 ({@link RunConfig#parseRecorded}).
+     */
+    public static final int NUMERICS = 2;
+    /** The last commit that computes numerics 1: replay, resume or re-evaluate such an experiment with it. */
+    public static final String LAST_NUMERICS_1 = "abc6e45";
 
     /** Every key a continuous config file may hold, in {@link #canonicalText()} order (workers and validate-every last: not canonical). */
     public static final Set<String> KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of("experiment-id",
@@ -48,7 +58,7 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
             "inner-learning-rate", "inner-max-kl", "pre-rollouts", "post-rollouts", "tasks-per-iteration", "gamma",
             "horizon", "continuation", "cg-iterations", "cg-damping", "meta-max-kl", "iterations", "test-steps",
             "eval-episodes", "fisher-states", "normalize-observations", "inner-step-size", "meta-learning-rate",
-            "promp-steps", "promp-clip", "promp-kl-weight", "standardize-advantages", "advantage-baseline", "max-staleness", "partitions", "workers", "validate-every")));
+            "promp-steps", "promp-clip", "promp-kl-weight", "standardize-advantages", "advantage-baseline", "numerics", "max-staleness", "partitions", "workers", "validate-every")));
 
     /** Parses config text, then applies {@code key=value} overrides; errors name {@code where}. */
     public static ContinuousExperimentFile parse(String text, String where, List<String> overrides) {
@@ -102,6 +112,9 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
         if (e.advantageBaseline() != AdvantageBaseline.BATCH_MEAN) {   // likewise: written only when not the default
             m.put("advantage-baseline", e.advantageBaseline().label());
         }
+        if (numerics != 1) {   // numerics 1 predates the key: its recorded texts stay as they were
+            m.put("numerics", numerics);
+        }
         m.put("max-staleness", maxStaleness);
         m.put("partitions", partitions);
         return RunConfig.lines(m);
@@ -112,12 +125,12 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
         if (every < 0) {
             throw new IllegalArgumentException("validate-every must be >= 0, got " + every);
         }
-        return new ContinuousExperimentFile(experimentId, experiment, maxStaleness, workers, partitions, every);
+        return new ContinuousExperimentFile(experimentId, experiment, maxStaleness, workers, partitions, every, numerics);
     }
 
     @Override
     public ContinuousExperimentFile withExperimentId(String id) {
-        return new ContinuousExperimentFile(id, experiment, maxStaleness, workers, partitions, validateEvery);
+        return new ContinuousExperimentFile(id, experiment, maxStaleness, workers, partitions, validateEvery, numerics);
     }
 
     /** The experiment's task family; a MuJoCo family without the MuJoCo library is a one-line error saying how to install it. */
@@ -136,11 +149,25 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
      */
     @Override
     public void requireRunnable() {
+        requireCurrentNumerics("run");
         family();
         if (experiment.method() == MetaMethod.PROMP) {
             throw new IllegalArgumentException("key 'method': promp needs every task's PRE and POST batches at the"
                     + " meta-step, which the streaming trainer does not receive; run it in-process with 'metastream"
                     + " compare --config FILE --methods promp'");
+        }
+    }
+
+    /**
+     * Refuses to compute with numerics other than this code's: {@code what} (e.g. "replay") of an experiment
+     * recorded with numerics 1 is a one-line error that names the code version that computes it.
+     */
+    public void requireCurrentNumerics(String what) {
+        if (numerics != NUMERICS) {
+            throw new IllegalArgumentException("experiment " + experimentId + " uses numerics " + numerics + " (recorded"
+                    + " before the 'numerics' key existed, or set so), which this code does not compute: its results would"
+                    + " differ in the last bits. To " + what + " it bit for bit, use metastream " + LAST_NUMERICS_1 + ": git"
+                    + " worktree add ../metastream-numerics1 " + LAST_NUMERICS_1 + " (experiments/README.md)");
         }
     }
 
@@ -190,13 +217,17 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
             int workers = integer(v, "workers", 2);
             int partitions = integer(v, "partitions", 3);
             int validateEvery = integer(v, "validate-every", 0);
+            int numerics = integer(v, "numerics", NUMERICS);
+            if (numerics < 1 || numerics > NUMERICS) {
+                throw new IllegalArgumentException("key 'numerics' must be 1 or " + NUMERICS + ", got " + numerics);
+            }
             if (maxStaleness < 0 || workers < 1 || partitions < 1 || validateEvery < 0) {
                 throw new IllegalArgumentException(maxStaleness < 0 ? "max-staleness must be >= 0"
                         : workers < 1 ? "workers must be >= 1" : partitions < 1 ? "partitions must be >= 1"
                         : "validate-every must be >= 0 (0 = off), got " + validateEvery);
             }
             return new ContinuousExperimentFile(ExperimentFile.checkExperimentId(v.string("experiment-id", null), where), exp, maxStaleness, workers, partitions,
-                    validateEvery);
+                    validateEvery, numerics);
         } catch (IllegalArgumentException e) {
             throw e.getMessage().startsWith(where) ? e : new IllegalArgumentException(where + ": " + e.getMessage());
         }

@@ -63,7 +63,10 @@ final class Replay {
         if (rounds == 0) {
             throw new IllegalArgumentException("experiment '" + source + "' has not completed a meta-iteration: nothing to replay");
         }
-        RunConfig recorded = RunConfig.parse(x.manifest().getConfigText(), "manifest of " + source, List.of());
+        RunConfig recorded = RunConfig.parseRecorded(x.manifest().getConfigText(), "manifest of " + source);
+        if (recorded instanceof ContinuousExperimentFile cf) {
+            cf.requireCurrentNumerics("replay");
+        }
         RunConfig ef = RunConfig.parse(recorded.canonicalText(), "manifest of " + source,
                 List.of("experiment-id=" + target, "iterations=" + rounds));
         if (ExperimentLog.read(bootstrap, clientProps, target).manifest() != null) {

@@ -53,7 +53,7 @@ final class Report {
             throw new IllegalArgumentException("experiment '" + experimentId + "' has no manifest in its control topic: nothing"
                     + " to report (is the experiment id right, and --bootstrap-servers the cluster it ran on?)");
         }
-        RunConfig config = RunConfig.parse(log.manifest().getConfigText(), "manifest of " + experimentId, List.of());
+        RunConfig config = RunConfig.parseRecorded(log.manifest().getConfigText(), "manifest of " + experimentId);
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("manifest.txt"), manifestText(bootstrap, clientProps, experimentId));
 
@@ -109,6 +109,7 @@ final class Report {
                     iterations, iterations, dir.resolve("manifest.txt"), dir.resolve("progress.csv"), png);
             return;
         }
+        cf.requireCurrentNumerics("meta-test");
         ContinuousResults.write(cf, ContinuousResults.doubles(last.getParams()),
                 ContinuousResults.moments(last, cf.family().obsDim()), dir, out, log::priors);
     }

@@ -62,6 +62,17 @@ public sealed interface RunConfig permits ExperimentFile, ContinuousExperimentFi
         }
     }
 
+    /**
+     * Parses the config text recorded in an experiment's manifest: as {@link #parse}, except that a continuous
+     * config without the {@code numerics} key was recorded before the key existed, so it means numerics 1.
+     */
+    static RunConfig parseRecorded(String text, String where) {
+        Map<String, Object> raw = ExperimentFile.rawMap(text, where, List.of());
+        Object family = raw.get("family");
+        boolean old = family != null && isContinuous(String.valueOf(family)) && !raw.containsKey("numerics");
+        return parse(text, where, old ? List.of("numerics=1") : List.of());
+    }
+
     /** Parses config text (a file's or a manifest's) as the kind its {@code family} names; errors name {@code where}. */
     static RunConfig parse(String text, String where, List<String> overrides) {
         Map<String, Object> raw = ExperimentFile.rawMap(text, where, overrides);

@@ -212,7 +212,7 @@ class ContinuousExperimentFileTest {
                 List.of("standardize-advantages=true"));
         assertThat(on.experiment().standardizeAdvantages()).isTrue();
         assertThat(on.experiment()).isNotEqualTo(plain.experiment());
-        assertThat(on.canonicalText()).contains("promp-kl-weight: 5.0E-4\nstandardize-advantages: true\nmax-staleness: 0\n");
+        assertThat(on.canonicalText()).contains("promp-kl-weight: 5.0E-4\nstandardize-advantages: true\nnumerics: 2\nmax-staleness: 0\n");
         ContinuousExperimentFile back = ContinuousExperimentFile.parse(on.canonicalText(), "canonical", List.of());
         assertThat(back.experiment()).isEqualTo(on.experiment());
         assertThat(back.canonicalText()).isEqualTo(on.canonicalText());
@@ -237,7 +237,7 @@ class ContinuousExperimentFileTest {
             ContinuousExperimentFile lfb = (ContinuousExperimentFile) RunConfig.load(CONFIGS.resolve("halfcheetah-vel-alg1.yaml"),
                     List.of("method=" + method, "advantage-baseline=linear-feature"));
             assertThat(lfb.experiment().advantageBaseline()).isEqualTo(AdvantageBaseline.LINEAR_FEATURE);
-            assertThat(lfb.canonicalText()).contains("promp-kl-weight: 5.0E-4\nadvantage-baseline: linear-feature\nmax-staleness: 0\n");
+            assertThat(lfb.canonicalText()).contains("promp-kl-weight: 5.0E-4\nadvantage-baseline: linear-feature\nnumerics: 2\nmax-staleness: 0\n");
             ContinuousExperimentFile back = ContinuousExperimentFile.parse(lfb.canonicalText(), "canonical", List.of());
             assertThat(back.experiment()).isEqualTo(lfb.experiment());
             assertThat(back.canonicalText()).isEqualTo(lfb.canonicalText());
@@ -297,5 +297,42 @@ class ContinuousExperimentFileTest {
             System.setErr(old);
         }
         return err.toString(StandardCharsets.UTF_8).strip();
+    }
+    /**
+     * The numerics version: a config file without the key computes this code's numerics (2), recorded as
+     * {@code numerics: 2}; a config recorded before the key existed (every committed result manifest) reads
+     * back as numerics 1 with its canonical text unchanged, and every command that would compute with it
+     * refuses in one line naming the code version that does.
+     */
+    @Test
+    void numericsVersionIsRecordedAndOldRecordsAreRefusedInOneLine(@TempDir Path dir) throws IOException {
+        ContinuousExperimentFile fresh = (ContinuousExperimentFile) RunConfig.load(CONFIGS.resolve("halfcheetah-vel-alg1.yaml"), List.of());
+        assertThat(fresh.numerics()).isEqualTo(ContinuousExperimentFile.NUMERICS).isEqualTo(2);
+        assertThat(fresh.canonicalText()).contains("\nnumerics: 2\nmax-staleness: 0\n");
+        assertThat(((ContinuousExperimentFile) RunConfig.parseRecorded(fresh.canonicalText(), "m")).numerics()).isEqualTo(2);
+        fresh.requireCurrentNumerics("replay");
+
+        try (var results = Files.list(Path.of("..", "experiments", "results"))) {
+            List<Path> manifests = results.map(d -> d.resolve("manifest.txt")).filter(Files::exists).toList();
+            assertThat(manifests).hasSizeGreaterThanOrEqualTo(4);
+            for (Path m : manifests) {
+                String text = Files.readString(m);
+                String recorded = text.substring(text.indexOf("# config (canonical, as recorded)\n") + 34, text.indexOf("\n# topics"));
+                ContinuousExperimentFile old = (ContinuousExperimentFile) RunConfig.parseRecorded(recorded, "manifest");
+                assertThat(old.numerics()).as(m.toString()).isEqualTo(1);
+                assertThat(old.canonicalText()).as(m.toString()).isEqualTo(recorded);
+                assertThatThrownBy(() -> old.requireCurrentNumerics("replay")).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining(old.experimentId() + " uses numerics 1")
+                        .hasMessageContaining("To replay it bit for bit, use metastream abc6e45")
+                        .hasMessageNotContaining("\n");
+                assertThatThrownBy(old::requireRunnable).hasMessageContaining("To run it bit for bit");
+            }
+        }
+        Path f = dir.resolve("n.yaml");
+        Files.writeString(f, "experiment-id: x\nfamily: pointnav\nalg: 1\nnumerics: 3\n");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of())).hasMessageContaining("key 'numerics' must be 1 or 2, got 3");
+        ContinuousExperimentFile one = (ContinuousExperimentFile) RunConfig.load(f, List.of("numerics=1"));
+        assertThat(one.canonicalText()).doesNotContain("numerics");
+        assertThatThrownBy(one::requireRunnable).hasMessageContaining("x uses numerics 1");
     }
 }

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 20 PRE + 100 POST rollouts) through {@code metastream run} on the real broker: after one adaptation
  * on the 20 test goals the meta-trained prior is well above random initialisation (φ₀ adapted the same
  * way, same normaliser), in both evaluation modes, by more than 0.5. Seed 0 (this config), after one
- * step: deterministic −6.30 vs −7.26, stochastic −6.98 vs −8.12; adaptation itself lifts BO-MRL from
- * −8.41 / −9.64. The margin is about 1.0 deterministic and 0.7 stochastic on average, and varies with
+ * step: deterministic −6.00 vs −8.60, stochastic −7.13 vs −8.11; adaptation itself lifts BO-MRL from
+ * −8.43 / −9.37 (numerics 2; numerics 1 gave −6.30 vs −7.26 and −6.98 vs −8.12). The margin is about 1.0 deterministic and 0.7 stochastic on average, and varies with
  * the seed by about ±0.5 ({@code compare --seeds 6 --methods bomrl-alg1,random-init} on this config:
  * −6.4 ± 0.3 vs −7.4 ± 0.9 deterministic, −7.3 ± 0.2 vs −8.0 ± 0.3 stochastic). A rounding-level
  * change of the arithmetic moves one seed's margin by that much (seed 0 was 1.32 / 1.25 with the

@@ -566,8 +566,11 @@ public final class StreamingTrainer implements AutoCloseable {
     private void requireSameConfig(ExperimentLog log) {
         String recorded = log.manifest().getConfigText();
         if (!recorded.equals(config.manifestConfig())) {
+            boolean numerics1 = config.manifestConfig().contains("\nnumerics: ") && !recorded.contains("\nnumerics: ");
             throw new IllegalArgumentException("experiment " + config.experimentId() + " already exists with a different"
-                    + " configuration; resume it with the configuration in its manifest, or start a new experiment-id."
+                    + " configuration; " + (numerics1 ? "it was recorded with numerics 1 (before the 'numerics' key existed),"
+                    + " which this code does not compute: resume it with the code version experiments/README.md names."
+                    : "resume it with the configuration in its manifest, or start a new experiment-id.")
                     + System.lineSeparator() + "recorded: " + recorded.strip().replace(System.lineSeparator(), "; ")
                     + System.lineSeparator() + "given:    " + config.manifestConfig().strip().replace(System.lineSeparator(), "; "));
         }

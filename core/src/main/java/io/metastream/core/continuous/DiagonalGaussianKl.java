@@ -54,6 +54,11 @@ public final class DiagonalGaussianKl {
     private boolean cached;
     /** cache[block][layer][unit][row]: A_l at θ_old of each block. */
     private double[][][][] cache = new double[0][][][];
+    /** Blocks per shard of the Fisher product's summation: 32 × 64 = 2048 rows, about one task's kept states. */
+    static final int SHARD_BLOCKS = 32;
+    private TanhMlpBatch[] nets = new TanhMlpBatch[0];
+    private int threads = Parallel.THREADS;
+    private double[][] shardOut = new double[0][];
 
     public DiagonalGaussianKl(GaussianMlpPolicy policy) {
         this(policy, DEFAULT_CACHE_DOUBLES);
@@ -190,11 +195,21 @@ public final class DiagonalGaussianKl {
             }
             cache = grown;
         }
-        for (int b = 0; b < blocks; b++) {
+        int workers = Math.min(threads, (blocks + SHARD_BLOCKS - 1) / SHARD_BLOCKS);
+        ensureWorkspaces(workers, 0, 0);
+        Parallel.run(blocks, workers, (worker, b) -> {   // each block's activations whichever worker computes them
             int start = b * net.blockRows();
-            net.forward(anchorTheta, obs, start, Math.min(net.blockRows(), n - start));
-            net.saveActivations(cache[b]);
+            nets[worker].forward(anchorTheta, obs, start, Math.min(net.blockRows(), n - start));
+            nets[worker].saveActivations(cache[b]);
+        });
+    }
+
+    /** Threads for the Fisher product and the anchor's forward pass (default {@link Parallel#THREADS}; results do not depend on it). */
+    void threads(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + count);
         }
+        threads = count;
     }
 
     /** Whether the last {@link #anchor} cached its activations. */
@@ -227,32 +242,73 @@ public final class DiagonalGaussianKl {
         return sum / n;
     }
 
+    /**
+     * The Gauss–Newton product summed per shard of {@link #SHARD_BLOCKS} blocks (each shard's sum over its rows
+     * in row order into its own vector), then over the shards in order: the shards run on {@link Parallel#THREADS}
+     * threads and the result has the same bits for any number of them (numerics 2; numerics 1 summed all rows
+     * into one accumulator).
+     */
     private void fisher(double[] thetaOld, double[] obs, int n, boolean fromCache, double[] v, double[] out) {
-        Arrays.fill(out, 0);
         for (int j = 0; j < actDim; j++) {
             invVarQ[j] = Math.exp(-2 * thetaOld[ls + j]);
         }
-        double[][] dMu = net.delta(layers);
-        for (int start = 0, b = 0; start < n; start += net.blockRows(), b++) {
-            int rows = Math.min(net.blockRows(), n - start);
-            if (fromCache) {
-                net.loadActivations(cache[b], rows);
-            } else {
-                net.forward(thetaOld, obs, start, rows);
-            }
-            double[][] jv = net.jvp(thetaOld, v);
-            for (int j = 0; j < actDim; j++) {
-                double[] jvj = jv[j];
-                double[] dj = dMu[j];
-                for (int r = 0; r < rows; r++) {
-                    dj[r] = jvj[r] * invVarQ[j] / n;
+        int blockRows = net.blockRows();
+        int blocks = (n + blockRows - 1) / blockRows;
+        int shards = (blocks + SHARD_BLOCKS - 1) / SHARD_BLOCKS;
+        int workers = Math.min(threads, shards);
+        ensureWorkspaces(workers, shards, out.length);
+        Parallel.run(shards, workers, (worker, shard) -> {
+            TanhMlpBatch nt = nets[worker];
+            double[] so = shardOut[shard];
+            Arrays.fill(so, 0);
+            double[][] dMu = nt.delta(layers);
+            for (int b = shard * SHARD_BLOCKS; b < Math.min(blocks, (shard + 1) * SHARD_BLOCKS); b++) {
+                int start = b * blockRows;
+                int rows = Math.min(blockRows, n - start);
+                if (fromCache) {
+                    nt.loadActivations(cache[b], rows);
+                } else {
+                    nt.forward(thetaOld, obs, start, rows);
                 }
+                double[][] jv = nt.jvp(thetaOld, v);
+                for (int j = 0; j < actDim; j++) {
+                    double[] jvj = jv[j];
+                    double[] dj = dMu[j];
+                    for (int r = 0; r < rows; r++) {
+                        dj[r] = jvj[r] * invVarQ[j] / n;
+                    }
+                }
+                nt.backward(thetaOld);
             }
-            net.backward(thetaOld);
+            nt.flushGradient(so);
+        });
+        Arrays.fill(out, 0);
+        for (int shard = 0; shard < shards; shard++) {
+            double[] so = shardOut[shard];
+            for (int i = 0; i < out.length; i++) {
+                out[i] += so[i];
+            }
         }
-        net.flushGradient(out);
         for (int j = 0; j < actDim; j++) {
             out[ls + j] = 2 * v[ls + j];
+        }
+    }
+
+    /** Per-worker networks (worker 0 uses {@link #net}) and per-shard output vectors, grown on demand. */
+    private void ensureWorkspaces(int workers, int shards, int d) {
+        if (nets.length < workers) {
+            TanhMlpBatch[] grown = Arrays.copyOf(nets, workers);
+            for (int w = nets.length; w < workers; w++) {
+                grown[w] = w == 0 ? net : new TanhMlpBatch(policy.network(), net.blockRows());
+            }
+            nets = grown;
+        }
+        if (shardOut.length < shards) {
+            double[][] grown = Arrays.copyOf(shardOut, shards);
+            for (int k = shardOut.length; k < shards; k++) {
+                grown[k] = new double[d];
+            }
+            shardOut = grown;
         }
     }
 

@@ -293,11 +293,11 @@ public final class GaussianMlpPolicy {
     }
 
     /**
-     * A snapshot of π_θ for acting (rollouts): θ is copied with each weight matrix transposed, so that a
-     * layer is computed as z = b + Σ_i x_i W[:, i], an axpy over the outputs that the JIT vectorises,
-     * instead of one dot product per output. Every output still adds its terms to b in the order
-     * i = 0, 1, …, and tanh is {@link Math#tanh}, so {@link Actor#mean} and {@link Actor#sample} are
-     * bit-identical to {@link #mean} and {@link #sample} at θ (tested), only faster.
+     * A snapshot of π_θ for acting (rollouts): θ is copied, once as it is for the block pass ({@link Actor#meanBlock}:
+     * {@link BlockKernels#multiplyAdd}, vector kernels over the rows) and once with each weight matrix transposed
+     * for the single-row pass (z = b + Σ_i x_i W[:, i], axpy loops over the outputs). Both give each output its bias
+     * and then one fused multiply-add per input i = 0, 1, …, with {@link FastTanh}; the per-row {@link #mean} and
+     * {@link #sample} perform the same operations, so all of them are bit-identical at θ (tested), only faster.
      */
     public Actor actor(double[] theta) {
         checkTheta(theta);
@@ -307,15 +307,17 @@ public final class GaussianMlpPolicy {
     /** See {@link #actor}. Later changes to the θ it was made from do not affect it. Not thread-safe (workspaces). */
     public final class Actor {
 
+        private final double[] theta;
         private final double[][] weightsT;
         private final double[][] bias;
+        private final double[][] act;
         private final double[] sigma;
         private final double[] logStd;
         private final double[] invSigma;
-        private final double[][] act;
         private double[][][] block;
 
         private Actor(double[] theta) {
+            this.theta = theta.clone();
             int layers = mlp.layers();
             weightsT = new double[layers][];
             bias = new double[layers][];
@@ -365,65 +367,55 @@ public final class GaussianMlpPolicy {
 
         /**
          * μ_θ of a block of observations at once: {@code obs[r]} (row r, normalised) → {@code out[j][r]}, r &lt; rows.
-         * Every row gets exactly the operations of {@link #mean} (bias first, then the inputs in order, a
-         * multiply and an add each, {@link Math#tanh}), so each row's μ is bit-identical to the single-row pass;
-         * the block runs them as vector loops over the rows. {@code out} is [actDim][≥ rows].
+         * Every row gets exactly the operations of {@link #mean} (bias first, then the inputs in order, one fused
+         * multiply-add each, {@link FastTanh}), so each row's μ is bit-identical to the single-row pass; the block
+         * runs them as vector kernels over the rows. {@code out} is [actDim][≥ rows].
          */
         public void meanBlock(double[][] obs, int rows, double[][] out) {
-            int layers = weightsT.length;
+            for (int r = 0; r < rows; r++) {
+                if (obs[r].length < obsDim) {
+                    throw new IllegalArgumentException("expected an observation of dim " + obsDim + ", got " + obs[r].length);
+                }
+            }
+            double[][] in = workspace(rows)[0];
+            for (int r = 0; r < rows; r++) {
+                double[] o = obs[r];
+                for (int i = 0; i < obsDim; i++) {
+                    in[i][r] = o[i];
+                }
+            }
+            pass(rows, out);
+        }
+
+        /** Layer by layer from block[0] (rows columns) into {@code out} [actDim][≥ rows]. */
+        private void pass(int rows, double[][] out) {
+            int layers = mlp.layers();
+            for (int l = 0; l < layers; l++) {
+                int nIn = mlp.size(l);
+                int nOut = mlp.size(l + 1);
+                double[][] z = l + 1 == layers ? out : block[l + 1];
+                int b = mlp.biasOffset(l);
+                for (int o = 0; o < nOut; o++) {
+                    Arrays.fill(z[o], 0, rows, theta[b + o]);
+                }
+                BlockKernels.multiplyAdd(theta, mlp.weightOffset(l), nIn, 1, nOut, nIn, block[l], rows, z);
+                if (l + 1 < layers) {
+                    for (int o = 0; o < nOut; o++) {
+                        FastTanh.tanhInPlace(z[o], 0, rows);
+                    }
+                }
+            }
+        }
+
+        private double[][][] workspace(int rows) {
             if (block == null || block[0][0].length < rows) {
+                int layers = mlp.layers();
                 block = new double[layers + 1][][];
                 for (int l = 0; l <= layers; l++) {
                     block[l] = new double[mlp.size(l)][Math.max(rows, 1)];
                 }
             }
-            double[][] in = block[0];
-            for (int r = 0; r < rows; r++) {
-                double[] o = obs[r];
-                if (o.length < obsDim) {
-                    throw new IllegalArgumentException("expected an observation of dim " + obsDim + ", got " + o.length);
-                }
-                for (int i = 0; i < obsDim; i++) {
-                    in[i][r] = o[i];
-                }
-            }
-            for (int l = 0; l < layers; l++) {
-                int nIn = mlp.size(l);
-                int nOut = mlp.size(l + 1);
-                double[] t = weightsT[l];
-                double[][] a = block[l];
-                double[][] z = l + 1 == layers ? out : block[l + 1];
-                for (int o = 0; o < nOut; o++) {
-                    double[] zo = z[o];
-                    java.util.Arrays.fill(zo, 0, rows, bias[l][o]);
-                    int i = 0;
-                    for (; i + 3 < nIn; i += 4) {
-                        double w0 = t[i * nOut + o];
-                        double w1 = t[(i + 1) * nOut + o];
-                        double w2 = t[(i + 2) * nOut + o];
-                        double w3 = t[(i + 3) * nOut + o];
-                        double[] a0 = a[i];
-                        double[] a1 = a[i + 1];
-                        double[] a2 = a[i + 2];
-                        double[] a3 = a[i + 3];
-                        for (int r = 0; r < rows; r++) {
-                            zo[r] = (((zo[r] + w0 * a0[r]) + w1 * a1[r]) + w2 * a2[r]) + w3 * a3[r];
-                        }
-                    }
-                    for (; i < nIn; i++) {
-                        double w = t[i * nOut + o];
-                        double[] ai = a[i];
-                        for (int r = 0; r < rows; r++) {
-                            zo[r] += w * ai[r];
-                        }
-                    }
-                    if (l + 1 < layers) {
-                        for (int r = 0; r < rows; r++) {
-                            zo[r] = Math.tanh(zo[r]);
-                        }
-                    }
-                }
-            }
+            return block;
         }
 
         /**
@@ -466,6 +458,10 @@ public final class GaussianMlpPolicy {
             }
         }
 
+        /**
+         * One row: each output starts from its bias and takes one fused multiply-add per input in order (the
+         * block kernel's operations), computed as axpy loops over the outputs with the weights transposed.
+         */
         private double[] forward(double[] obs) {
             if (obs.length < obsDim) {
                 throw new IllegalArgumentException("expected an observation of dim " + obsDim + ", got " + obs.length);
@@ -482,13 +478,11 @@ public final class GaussianMlpPolicy {
                     double x = in[i];
                     int row = i * nOut;
                     for (int o = 0; o < nOut; o++) {
-                        out[o] += t[row + o] * x;
+                        out[o] = Math.fma(t[row + o], x, out[o]);
                     }
                 }
                 if (l + 1 < layers) {
-                    for (int o = 0; o < nOut; o++) {
-                        out[o] = Math.tanh(out[o]);
-                    }
+                    FastTanh.tanhInPlace(out, 0, nOut);
                 }
                 in = out;
             }

@@ -12,6 +12,8 @@ import java.util.List;
  *
  * with D evaluated on task τ's states (only {@code obs} of each term's batch is used). At φ = φ_old
  * (and the same states) ∇M equals the mean of {@link ContinuousHypergradient.Result#metaGradient()}.
+ * The terms are computed on up to {@link Parallel#THREADS} threads (one lower level per thread, the given one
+ * on the calling thread), each into its own slot, and combined in term order: the same bits as one thread.
  * Not thread-safe (uses the lower level's workspaces).
  */
 public final class MetaLossSurrogate implements ScalarObjective {
@@ -30,11 +32,17 @@ public final class MetaLossSurrogate implements ScalarObjective {
         }
     }
 
-    private final ContinuousLowerLevel lowerLevel;
+    private final ContinuousLowerLevel[] lowerLevels;
     private final List<Term> terms;
-    private final double[] work;
+    private final double[] values;
+    private final double[][] work;
 
     public MetaLossSurrogate(ContinuousLowerLevel lowerLevel, List<Term> terms) {
+        this(lowerLevel, terms, Parallel.THREADS);
+    }
+
+    /** As above on up to {@code threads} threads (the result does not depend on it). */
+    MetaLossSurrogate(ContinuousLowerLevel lowerLevel, List<Term> terms, int threads) {
         if (lowerLevel == null || terms == null || terms.isEmpty()) {
             throw new IllegalArgumentException("need a lower level and at least one term");
         }
@@ -46,28 +54,40 @@ public final class MetaLossSurrogate implements ScalarObjective {
             }
             term.states().checkCompatible(lowerLevel.policy());
         }
-        this.lowerLevel = lowerLevel;
         this.terms = List.copyOf(terms);
-        this.work = new double[d];
+        this.lowerLevels = new ContinuousLowerLevel[Math.max(1, Math.min(threads, terms.size()))];
+        this.lowerLevels[0] = lowerLevel;
+        for (int w = 1; w < lowerLevels.length; w++) {
+            lowerLevels[w] = new ContinuousLowerLevel(lowerLevel.policy().copy(), lowerLevel.config());
+        }
+        this.values = new double[terms.size()];
+        this.work = new double[terms.size()][d];
     }
 
     @Override
     public double value(double[] phi) {
+        Parallel.run(terms.size(), lowerLevels.length, (worker, t) -> {
+            Term term = terms.get(t);
+            lowerLevels[worker].proximityGradientTheta(term.theta(), phi, term.states(), work[t]);
+            values[t] = ConjugateGradient.dot(term.cgSolution(), work[t]);
+        });
         double sum = 0;
-        for (Term term : terms) {
-            lowerLevel.proximityGradientTheta(term.theta(), phi, term.states(), work);
-            sum -= ConjugateGradient.dot(term.cgSolution(), work);
+        for (double v : values) {
+            sum -= v;
         }
         return sum / terms.size();
     }
 
     @Override
     public void gradient(double[] phi, double[] out) {
+        Parallel.run(terms.size(), lowerLevels.length, (worker, t) -> {
+            Term term = terms.get(t);
+            lowerLevels[worker].proximityMixedProduct(term.theta(), phi, term.states(), term.cgSolution(), work[t]);
+        });
         java.util.Arrays.fill(out, 0);
-        for (Term term : terms) {
-            lowerLevel.proximityMixedProduct(term.theta(), phi, term.states(), term.cgSolution(), work);
+        for (double[] w : work) {
             for (int i = 0; i < out.length; i++) {
-                out[i] -= work[i];
+                out[i] -= w[i];
             }
         }
         for (int i = 0; i < out.length; i++) {

@@ -102,9 +102,9 @@ final class TanhMlp {
                 double z = theta[b + o];
                 int row = w + o * nIn;
                 for (int i = 0; i < nIn; i++) {
-                    z += theta[row + i] * in[i];
+                    z = Math.fma(theta[row + i], in[i], z);
                 }
-                out[o] = hidden ? Math.tanh(z) : z;
+                out[o] = hidden ? FastTanh.tanh(z) : z;
             }
         }
         return act[layers];

@@ -127,10 +127,7 @@ final class TanhMlpBatch {
             BlockKernels.multiplyAdd(theta, mlp.weightOffset(l), mlp.size(l), 1, nOut, mlp.size(l), act[l], rows, z);
             if (l + 1 < layers) {
                 for (int o = 0; o < nOut; o++) {
-                    double[] zo = z[o];
-                    for (int r = 0; r < rows; r++) {
-                        zo[r] = FastTanh.tanh(zo[r]);
-                    }
+                    FastTanh.tanhInPlace(z[o], 0, rows);
                 }
             }
         }

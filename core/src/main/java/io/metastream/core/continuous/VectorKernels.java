@@ -1,6 +1,9 @@
 package io.metastream.core.continuous;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -121,4 +124,54 @@ final class VectorKernels {
             c[j] = x;
         }
     }
+    /** See {@link FastTanh#tanhInPlace}: every lane performs {@link FastTanh#tanh}'s operations (the tail calls it). */
+    static void tanhInPlace(double[] a, int from, int to) {
+        int i = from;
+        for (; i + L <= to; i += L) {
+            DoubleVector x = DoubleVector.fromArray(SPECIES, a, i);
+            DoubleVector ax = x.abs();
+            DoubleVector y = x.mul(x);
+            DoubleVector num = y.mul(y.fma(y.add(FastTanh.P3), BP2).fma(y, BP1));
+            DoubleVector den = y.fma(y.fma(y.fma(y.add(FastTanh.Q4), BQ3), BQ2), BQ1);
+            DoubleVector w = ax.blend(FastTanh.SATURATION, ax.compare(VectorOperators.GT, FastTanh.SATURATION));
+            DoubleVector t = w.add(w);
+            DoubleVector n = t.fma(BLOG2E, BSHIFTER);
+            DoubleVector kdNeg = n.sub(FastTanh.SHIFTER).neg();
+            DoubleVector r = kdNeg.fma(BLN2_HI, t);
+            r = kdNeg.fma(BLN2_LO, r);
+            DoubleVector e = DoubleVector.broadcast(SPECIES, FastTanh.EXP_COEFFICIENTS[0]);
+            for (int c = 1; c < FastTanh.EXP_COEFFICIENTS.length; c++) {
+                e = r.fma(e, DoubleVector.broadcast(SPECIES, FastTanh.EXP_COEFFICIENTS[c]));
+            }
+            e = r.fma(e, BONE);
+            e = r.fma(e, BONE);
+            DoubleVector scale = ((LongVector) n.reinterpretAsLongs()).sub(FastTanh.SHIFTER_BITS - 1023)
+                    .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            DoubleVector big = e.mul(scale);
+            VectorMask<Double> small = ax.compare(VectorOperators.LT, FastTanh.SERIES_LIMIT);
+            DoubleVector f = BTWO.blend(num, small).div(big.add(1).blend(den, small));
+            DoubleVector inner = x.neg().fma(f, x);
+            DoubleVector sign = ((LongVector) x.reinterpretAsLongs()).and(Long.MIN_VALUE).reinterpretAsDoubles();
+            DoubleVector outer = ((LongVector) BONE.sub(f).reinterpretAsLongs())
+                    .or((LongVector) sign.reinterpretAsLongs()).reinterpretAsDoubles();
+            DoubleVector out = outer.blend(inner, small);
+            VectorMask<Double> keep = ax.compare(VectorOperators.LT, FastTanh.IDENTITY_LIMIT).or(x.test(VectorOperators.IS_NAN));
+            out.blend(x, keep).intoArray(a, i);
+        }
+        for (; i < to; i++) {
+            a[i] = FastTanh.tanh(a[i]);
+        }
+    }
+
+    private static final DoubleVector BP2 = DoubleVector.broadcast(SPECIES, FastTanh.P2);
+    private static final DoubleVector BP1 = DoubleVector.broadcast(SPECIES, FastTanh.P1);
+    private static final DoubleVector BQ3 = DoubleVector.broadcast(SPECIES, FastTanh.Q3);
+    private static final DoubleVector BQ2 = DoubleVector.broadcast(SPECIES, FastTanh.Q2);
+    private static final DoubleVector BQ1 = DoubleVector.broadcast(SPECIES, FastTanh.Q1);
+    private static final DoubleVector BLOG2E = DoubleVector.broadcast(SPECIES, FastTanh.LOG2E);
+    private static final DoubleVector BSHIFTER = DoubleVector.broadcast(SPECIES, FastTanh.SHIFTER);
+    private static final DoubleVector BLN2_HI = DoubleVector.broadcast(SPECIES, FastTanh.LN2_HI);
+    private static final DoubleVector BLN2_LO = DoubleVector.broadcast(SPECIES, FastTanh.LN2_LO);
+    private static final DoubleVector BONE = DoubleVector.broadcast(SPECIES, 1.0);
+    private static final DoubleVector BTWO = DoubleVector.broadcast(SPECIES, 2.0);
 }

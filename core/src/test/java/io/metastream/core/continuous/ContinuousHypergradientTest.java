@@ -87,6 +87,14 @@ class ContinuousHypergradientTest {
         MetaLossSurrogate m = new MetaLossSurrogate(ll, terms);
         double[] atPhi = new double[phi.length];
         m.gradient(phi, atPhi);
+        // the terms on 1 or 3 threads (one lower level each): the same bits
+        for (int threads : new int[] {1, 3}) {
+            MetaLossSurrogate mt = new MetaLossSurrogate(ll, terms, threads);
+            double[] gt = new double[phi.length];
+            mt.gradient(phi, gt);
+            assertThat(gt).as("%d threads", threads).containsExactly(atPhi);
+            assertThat(mt.value(phi)).isEqualTo(m.value(phi));
+        }
         double errMean = Numerics.relativeError(atPhi, mean);
 
         double[] other = LowerLevelFixture.perturbed(phi, 0.05, 46);

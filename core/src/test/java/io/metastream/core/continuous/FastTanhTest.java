@@ -73,6 +73,42 @@ class FastTanhTest {
         assertThat(FastTanh.tanh(1e-200)).isEqualTo(1e-200);
     }
 
+    /**
+     * Every element of {@link FastTanh#tanhInPlace} (vector lanes and the scalar tail, at every offset and
+     * length) has the bits of {@link FastTanh#tanh}: a value does not depend on which path or vector width
+     * computed it, so the actor's single-row and block passes agree.
+     */
+    @Test
+    void arrayFormEqualsTheScalarFormBitForBit() {
+        assertThat(BlockKernels.VECTOR).as("tests run with --add-modules jdk.incubator.vector").isTrue();
+        SplittableRandom rng = new SplittableRandom(34);
+        double[] specials = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 22, -22, 21.999,
+            0.55, -0.55, Math.nextDown(0.55), 0x1p-28, -0x1p-28, Math.nextDown(0x1p-28), Double.MIN_VALUE, -Double.MIN_VALUE,
+            Double.MAX_VALUE, 1e-300, 709, 0.3465, 1e-10};
+        for (int trial = 0; trial < 2000; trial++) {
+            int n = rng.nextInt(0, 40);
+            int from = rng.nextInt(0, 5);
+            double[] a = new double[from + n + 3];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = switch (rng.nextInt(4)) {
+                    case 0 -> specials[rng.nextInt(specials.length)];
+                    case 1 -> rng.nextGaussian() * 0.5;
+                    case 2 -> rng.nextGaussian() * 6;
+                    default -> Math.scalb(rng.nextDouble(-2, 2), -rng.nextInt(0, 60));
+                };
+            }
+            double[] expected = a.clone();
+            for (int i = from; i < from + n; i++) {
+                expected[i] = FastTanh.tanh(a[i]);
+            }
+            FastTanh.tanhInPlace(a, from, from + n);
+            for (int i = 0; i < a.length; i++) {
+                assertThat(Double.doubleToRawLongBits(a[i])).as("element %d of trial %d", i, trial)
+                        .isEqualTo(Double.doubleToRawLongBits(expected[i]));
+            }
+        }
+    }
+
     private static BigDecimal reference(double x) {
         BigDecimal y = new BigDecimal(2 * x);
         BigDecimal term = y;

@@ -60,35 +60,47 @@ class BaselineTrainingTest {
 
     /**
      * MAML-TRPO on the point-navigation preset (15 iterations, 8 tasks × (20 PRE + 100 POST)) with inner
-     * step α = 0.03: the POST (post-adaptation) return of the last five iterations beats the first
+     * step α = 0.03, seeds 1..4: the POST (post-adaptation) return of the last five iterations beats the first
      * iteration's, and on the 20 fixed test goals one inner step from the trained prior beats one from φ₀.
-     * Measured, seeds 1..4: first-iteration POST −8.97, −10.22, −9.32, −9.55 → last-five mean −5.73, −6.17,
-     * −5.83, −6.12; test k = 1 stochastic trained −5.76, −6.16, −5.94, −5.27 vs φ₀ −9.53, −9.53, −9.58, −9.85,
-     * deterministic −4.37, −5.10, −4.76, −4.33 vs −6.72, −6.04, −6.11, −6.63. With the default α = 0.1 on
-     * these unnormalised advantages the inner step overshoots (φ₀'s deterministic return drops from −8.3 to
-     * −12.4 after it) and 15 iterations do not improve the test return (stochastic k = 1 −9.24 vs φ₀ −8.49).
+     * One seed is a noisy sample of a 15-iteration run: a change in the last bits of tanh moved seed 1's
+     * deterministic margin from 2.35 to 0.95, and fused multiply-adds in the acting pass moved it back to 2.45. So
+     * the claims hold per seed with margins below the lowest seen, and the mean deterministic margin is asserted.
+     * Measured (numerics 2), seeds 1..4: first-iteration POST −9.59, −10.87, −10.08, −10.13 → last-five mean −7.05,
+     * −6.92, −6.70, −7.19; test k = 1 stochastic trained −7.10, −7.19, −6.69, −7.19 vs φ₀ −10.42, −10.62, −10.44,
+     * −10.89; deterministic −4.25, −5.74, −4.72, −4.56 vs −6.70, −6.99, −6.83, −6.69 (margins 2.45, 1.26, 2.11,
+     * 2.13, mean 1.99; with tanh changed alone 0.95, 1.20, 2.10, 2.18, mean 1.61). With the default α = 0.1 on these unnormalised advantages the inner step overshoots
+     * (φ₀'s deterministic return drops from −8.3 to −12.4 after it) and 15 iterations do not improve the test
+     * return (stochastic k = 1 −9.24 vs φ₀ −8.49, numerics 1).
      */
     @Test
     void mamlTrpoImprovesThePostAdaptationReturn() {
-        ContinuousExperimentConfig c = ContinuousExperimentConfig.pointNav(ContinuousAlgorithm.ALG1, 1)
-                .withMethod(MetaMethod.MAML_TRPO).withStepSizes(0.03, 1e-3).withTestSteps(1);
-        PointNavigationFamily family = new PointNavigationFamily(c.horizon());
-        ContinuousMetaTrainer.Result trained = new ContinuousMetaTrainer<>(c, family).train(s -> { });
-        List<ContinuousMetaTrainer.IterationStats> h = trained.history();
-        double lastFive = h.subList(h.size() - 5, h.size()).stream()
-                .mapToDouble(ContinuousMetaTrainer.IterationStats::postReturn).average().orElseThrow();
-        ContinuousMetaTest<PointGoal> test = new ContinuousMetaTest<>(c, family);
-        ContinuousMetaTest.Returns prior = test.evaluatePrior(trained, family.testTasks());
-        ContinuousMetaTest.Returns init = test.evaluate(MetaMethod.MAML_TRPO, trained.initialPhi(), trained.normalizer(),
-                family.testTasks());
-        System.out.printf("MAML-TRPO point nav: POST first %.2f, last five %.2f; test k=0,1 trained det %s sto %s, "
-                        + "φ₀ det %s sto %s%n", h.get(0).postReturn(), lastFive,
-                Arrays.toString(prior.meanDeterministic()), Arrays.toString(prior.meanStochastic()),
-                Arrays.toString(init.meanDeterministic()), Arrays.toString(init.meanStochastic()));
-        assertThat(lastFive).isGreaterThan(h.get(0).postReturn() + 2);
-        assertThat(prior.meanStochastic()[1]).isGreaterThan(init.meanStochastic()[1] + 2);
-        assertThat(prior.meanDeterministic()[1]).isGreaterThan(init.meanDeterministic()[1] + 1);
-        assertThat(prior.meanStochastic()[1]).as("adaptation helps").isGreaterThan(prior.meanStochastic()[0] + 1);
+        double marginSum = 0;
+        int seeds = 4;
+        for (long seed = 1; seed <= seeds; seed++) {
+            ContinuousExperimentConfig c = ContinuousExperimentConfig.pointNav(ContinuousAlgorithm.ALG1, seed)
+                    .withMethod(MetaMethod.MAML_TRPO).withStepSizes(0.03, 1e-3).withTestSteps(1);
+            PointNavigationFamily family = new PointNavigationFamily(c.horizon());
+            ContinuousMetaTrainer.Result trained = new ContinuousMetaTrainer<>(c, family).train(s -> { });
+            List<ContinuousMetaTrainer.IterationStats> h = trained.history();
+            double lastFive = h.subList(h.size() - 5, h.size()).stream()
+                    .mapToDouble(ContinuousMetaTrainer.IterationStats::postReturn).average().orElseThrow();
+            ContinuousMetaTest<PointGoal> test = new ContinuousMetaTest<>(c, family);
+            ContinuousMetaTest.Returns prior = test.evaluatePrior(trained, family.testTasks());
+            ContinuousMetaTest.Returns init = test.evaluate(MetaMethod.MAML_TRPO, trained.initialPhi(), trained.normalizer(),
+                    family.testTasks());
+            System.out.printf("MAML-TRPO point nav seed %d: POST first %.2f, last five %.2f; test k=0,1 trained det %s sto %s, "
+                            + "φ₀ det %s sto %s%n", seed, h.get(0).postReturn(), lastFive,
+                    Arrays.toString(prior.meanDeterministic()), Arrays.toString(prior.meanStochastic()),
+                    Arrays.toString(init.meanDeterministic()), Arrays.toString(init.meanStochastic()));
+            String s = "seed " + seed;
+            assertThat(lastFive).as(s).isGreaterThan(h.get(0).postReturn() + 2);
+            assertThat(prior.meanStochastic()[1]).as(s).isGreaterThan(init.meanStochastic()[1] + 2.5);
+            double margin = prior.meanDeterministic()[1] - init.meanDeterministic()[1];
+            assertThat(margin).as(s).isGreaterThan(0.75);
+            assertThat(prior.meanStochastic()[1]).as(s + ": adaptation helps").isGreaterThan(prior.meanStochastic()[0] + 1.5);
+            marginSum += margin;
+        }
+        assertThat(marginSum / seeds).as("mean deterministic margin").isGreaterThan(1.3);
     }
 
     @Test
