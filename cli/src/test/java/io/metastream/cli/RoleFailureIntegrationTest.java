@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A role whose work died exits non-zero with one line naming the cause, instead of running on: a {@code worker}
- * whose pipeline stopped (its trajectories are larger than the topic accepts), and {@code run}, whose worker dies
+ * whose pipeline stopped (its trajectories are larger than the topic accepts), an {@code adapter} whose Streams
+ * thread died (likewise for its meta-gradients), and {@code run}, whose worker dies
  * that way, stops every role and exits 1 at once instead of waiting for the trainer's 10-minute round timeout.
  */
 @Tag("fault")
@@ -51,6 +52,32 @@ class RoleFailureIntegrationTest {
             assertThat(lines).as(worker.log()).hasSize(1);
             assertThat(lines.get(0)).startsWith("metastream: worker w1 of " + id + " stopped: worker w1: the trajectory of")
                     .contains("too large for topic " + Topics.TRAJECTORIES.of(id));
+        }
+    }
+
+    /**
+     * The adapter's Streams thread dies (its meta-gradient records are larger than the meta-gradients topic
+     * accepts: a fatal production error under exactly-once): {@code adapter} exits 1 with one line naming it,
+     * instead of sitting in Kafka Streams' ERROR state.
+     */
+    @Test
+    void anAdapterWhoseStreamsThreadDiedExitsNonZeroNamingTheCause(EmbeddedKafkaBroker broker, @TempDir Path dir) throws Exception {
+        String id = SharedKafkaBroker.uniqueName("dying-adapter");
+        Path config = tinyTopicExperiment(broker, id, dir, Topics.META_GRADIENTS);
+        String bootstrap = broker.bootstrapServers();
+        try (RoleProcess trainer = RoleProcess.start("trainer", dir, List.of("trainer", "--config", config.toString(),
+                "--bootstrap-servers", bootstrap, "--out", dir.resolve("trainer").toString()));
+             RoleProcess worker = RoleProcess.start("worker", dir, List.of("worker", "--config", config.toString(),
+                "--bootstrap-servers", bootstrap, "--worker-id", "w1"));
+             RoleProcess adapter = RoleProcess.start("adapter", dir, List.of("adapter", "--config", config.toString(),
+                "--bootstrap-servers", bootstrap, "--state-dir", dir.resolve("state").toString()))) {
+            int exit = adapter.awaitExit(Duration.ofSeconds(120));
+            assertThat(exit).as(adapter.log()).isEqualTo(1);
+            List<String> lines = adapter.log().lines().filter(l -> l.startsWith("metastream: ")).toList();
+            assertThat(lines).as(adapter.log()).hasSize(1);
+            assertThat(lines.get(0)).as(adapter.log())
+                    .startsWith("metastream: adapter of " + id + " stopped: the adapter's stream thread died: ")
+                    .contains("RecordTooLargeException", "larger than the max message size");
         }
     }
 
@@ -83,12 +110,17 @@ class RoleFailureIntegrationTest {
 
     /** A small Frozen Lake experiment whose trajectories topic accepts 300-byte records: every episode is larger. */
     private static Path tinyTrajectoriesExperiment(EmbeddedKafkaBroker broker, String id, Path dir) throws Exception {
+        return tinyTopicExperiment(broker, id, dir, Topics.TRAJECTORIES);
+    }
+
+    /** A small Frozen Lake experiment whose {@code small} topic accepts 300-byte records: every record of it is larger. */
+    private static Path tinyTopicExperiment(EmbeddedKafkaBroker broker, String id, Path dir, Topics small) throws Exception {
         Path config = dir.resolve("experiment.yaml");
         Files.writeString(config, String.join("\n", "experiment-id: " + id, "family: frozenlake-low", "alg: 2", "seed: 1",
                 "iterations: 2", "tasks-per-iteration: 2", "episodes: 20", "workers: 1", "partitions: 1", ""));
         ExperimentTopics.create(broker.bootstrapServers(), id, 1, (short) 1, Map.of());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.TRAJECTORIES.of(id));
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, small.of(id));
             admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
                     new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "300"), AlterConfigOp.OpType.SET)))).all().get();
         }

@@ -32,6 +32,35 @@ class UserErrorsTest {
         }
     }
 
+    /**
+     * Topics that would put more partition replicas on a broker than metastream's limit are refused before any is
+     * created, with one line naming the counts; under the limit nothing is refused.
+     */
+    @Test
+    void anExperimentThatWouldOverloadTheBrokerWithPartitionsIsRefusedBeforeCreatingAnything(
+            io.metastream.broker.EmbeddedKafkaBroker broker) throws Exception {
+        String id = io.metastream.broker.SharedKafkaBroker.uniqueName("too-many-partitions");
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            java.util.Set<String> before = admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true))
+                    .names().get();
+            long existing = 0;
+            for (var d : admin.describeTopics(before).allTopicNames().get().values()) {
+                existing += d.partitions().size();
+            }
+            long planned = (io.metastream.schemas.Topics.values().length + 5) * 20L;
+            int tight = (int) (existing + planned - 1);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.metastream.trainer.ExperimentTopics.checkBrokerPartitions(
+                    admin, id, 20, (short) 1, tight)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("creating the topics of " + id + " (" + planned + " partition replicas")
+                    .hasMessageContaining("which hold " + existing + " now; metastream's limit is " + tight + " per broker")
+                    .hasMessageNotContaining("\n");
+            io.metastream.trainer.ExperimentTopics.checkBrokerPartitions(admin, id, 20, (short) 1, tight + 1);
+            assertThat(admin.listTopics().names().get()).noneMatch(n -> n.startsWith(id));
+            assertThat(io.metastream.trainer.ExperimentTopics.MAX_BROKER_PARTITIONS).isEqualTo(10_000);
+        }
+    }
+
     @Test
     void aBootstrapServerThatIsNoHostPortIsOneLine() {
         for (String servers : new String[] {"not a host", ""}) {

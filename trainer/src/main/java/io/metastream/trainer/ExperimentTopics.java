@@ -36,6 +36,16 @@ public final class ExperimentTopics {
     static final int POLICY_KEY_BEYOND_EXPERIMENT = 112;
     /** Kafka's default producer {@code max.request.size}. */
     static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
+    /**
+     * Partition replicas per broker that metastream will not go past when it creates an experiment's topics.
+     * Kafka sets no such limit, but every partition holds open files and two memory-mapped indexes: past a few
+     * tens of thousands (Linux' default {@code vm.max_map_count} is 65530) a broker fails to map an index, takes
+     * its log directory offline and, with one log directory, every experiment on it becomes unreadable.
+     * Override with {@code -Dmetastream.max-broker-partitions=N} (e.g. in {@code JAVA_TOOL_OPTIONS}).
+     */
+    public static final int MAX_BROKER_PARTITIONS = Integer.getInteger("metastream.max-broker-partitions", 10_000);
+    /** Kafka Streams topics the adapter adds per experiment: the changelogs of its five state stores. */
+    static final int ADAPTER_INTERNAL_TOPICS = 5;
 
     private ExperimentTopics() {
     }
@@ -115,6 +125,7 @@ public final class ExperimentTopics {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         List<String> created = new ArrayList<>();
         try (Admin admin = Admin.create(props)) {
+            checkBrokerPartitions(admin, experimentId, partitions, replication, MAX_BROKER_PARTITIONS);
             for (Topics t : Topics.values()) {
                 NewTopic nt = new NewTopic(t.of(experimentId), partitions, replication).configs(settings(t));
                 try {
@@ -132,6 +143,48 @@ public final class ExperimentTopics {
             throw new IllegalStateException("interrupted while creating topics", e);
         }
         return created;
+    }
+
+    /**
+     * Refuses, before anything is created, an experiment whose topics would put more than {@code limit} partition
+     * replicas on a broker of the cluster: the partitions already there (every topic, internal ones included) plus
+     * those of the experiment's missing topics and, for a new experiment, the adapter's Streams changelogs, spread
+     * evenly over the brokers.
+     */
+    public static void checkBrokerPartitions(Admin admin, String experimentId, int partitions, short replication, int limit)
+            throws InterruptedException {
+        try {
+            java.util.Set<String> names = admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true))
+                    .names().get();
+            int missing = 0;
+            for (Topics t : Topics.values()) {
+                missing += names.contains(t.of(experimentId)) ? 0 : 1;
+            }
+            if (missing == 0) {
+                return;
+            }
+            long existing = 0;
+            for (org.apache.kafka.clients.admin.TopicDescription d : admin.describeTopics(names).allTopicNames().get().values()) {
+                for (org.apache.kafka.common.TopicPartitionInfo p : d.partitions()) {
+                    existing += p.replicas().size();
+                }
+            }
+            boolean fresh = !names.contains(Topics.TRAJECTORIES.of(experimentId));
+            long planned = (long) (missing + (fresh ? ADAPTER_INTERNAL_TOPICS : 0)) * partitions * replication;
+            int brokers = Math.max(1, admin.describeCluster().nodes().get().size());
+            long perBroker = (existing + planned + brokers - 1) / brokers;
+            if (perBroker > limit) {
+                throw new IllegalArgumentException("creating the topics of " + experimentId + " (" + planned + " partition"
+                        + " replicas with the adapter's changelogs) would put about " + perBroker + " on each of the " + brokers
+                        + " broker(s), which hold " + existing + " now; metastream's limit is " + limit + " per broker (a broker"
+                        + " with tens of thousands runs out of file descriptors or memory maps and takes its log directory"
+                        + " offline): use fewer partitions, delete finished experiments' topics, or raise the limit with"
+                        + " -Dmetastream.max-broker-partitions=N");
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not count the cluster's partitions before creating the topics of "
+                    + experimentId + ": " + e.getCause().getMessage(), e);
+        }
     }
 
     /**
