@@ -64,6 +64,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Duration startupTimeout;
 
     private KafkaRaftServer server;
+    private long fatalRequestsAtStart;
     private long lastStartupMillis = -1;
     private int startCount;
     private boolean closed;
@@ -117,6 +118,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 + " with log dir " + logDir + ": " + e, e);
         }
         server = candidate;
+        fatalRequestsAtStart = JvmExitGuard.requests();
         startCount++;
         lastStartupMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         LOG.info("Kafka {} KRaft broker (node {}) started on {} with log dir {} in {} ms (start #{})",
@@ -155,6 +157,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 KraftStorage.deleteRecursively(logDir);
             }
         }
+    }
+
+    /**
+     * Why this running broker can no longer serve, when Kafka hit a fatal fault since it started (for example every
+     * log directory failed: a full disk, a file grown past the size limit): Kafka then asks for a JVM halt, which the
+     * embedded broker refuses ({@link JvmExitGuard}), so the broker stays up without serving. Empty otherwise. Exit
+     * and halt requests are JVM-wide: with several brokers in one JVM each one reports any of them.
+     */
+    public synchronized java.util.Optional<String> failure() {
+        if (server == null || JvmExitGuard.requests() == fatalRequestsAtStart) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("the embedded Kafka broker hit a fatal fault and stopped serving (" + JvmExitGuard.lastRequest()
+            + "; Kafka's ERROR line before names the cause, e.g. all log directories failed when " + logDir + " is on a full"
+            + " disk)");
     }
 
     /** {@code "127.0.0.1:port"} of the PLAINTEXT listener; stable across stop and start. */

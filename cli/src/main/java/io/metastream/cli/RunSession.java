@@ -89,11 +89,15 @@ final class RunSession {
                     workers.add(RolloutWorker.start(worker(ef, "worker-" + w, bootstrap, clientProps)));
                     bindWorker(metrics, workers.get(w));
                 }
-                // a role that dies stops the run (the trainer at its next committed point) instead of leaving it to
+                // a role that dies (or the embedded broker, e.g. on a full disk) stops the run (the trainer at its next committed point) instead of leaving it to
                 // wait for a round that cannot complete
+                EmbeddedKafkaBroker embedded = broker;
                 Thread watchdog = new Thread(() -> {
                     while (!Thread.currentThread().isInterrupted()) {
-                        java.util.Optional<String> cause = adapter.failure();
+                        java.util.Optional<String> cause = embedded == null ? java.util.Optional.empty() : embedded.failure();
+                        if (cause.isEmpty()) {
+                            cause = adapter.failure();
+                        }
                         for (RolloutWorker w : workers) {
                             if (cause.isEmpty() && w.failure().isPresent()) {
                                 cause = java.util.Optional.of(w.config().workerId() + " stopped: "

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A role whose work died exits non-zero with one line naming the cause, instead of running on: a {@code worker}
  * whose pipeline stopped (its trajectories are larger than the topic accepts), an {@code adapter} whose Streams
- * thread died (likewise for its meta-gradients), and {@code run}, whose worker dies
+ * thread died (likewise for its meta-gradients), {@code run} on a disk that fills up, and {@code run}, whose worker dies
  * that way, stops every role and exits 1 at once instead of waiting for the trainer's 10-minute round timeout.
  */
 @Tag("fault")
@@ -78,6 +78,34 @@ class RoleFailureIntegrationTest {
             assertThat(lines.get(0)).as(adapter.log())
                     .startsWith("metastream: adapter of " + id + " stopped: the adapter's stream thread died: ")
                     .contains("RecordTooLargeException", "larger than the max message size");
+        }
+    }
+
+    /**
+     * {@code run} on a disk that fills up: the run's JVM may not grow a file past 15 MB ({@code ulimit -f}, writes
+     * beyond fail with "File too large" as on a full disk; Kafka's preallocated 10 MB indexes still fit). After some
+     * rounds the embedded broker's episode-store changelog segment hits the limit, every log directory fails and Kafka
+     * asks for a JVM halt, which the embedded broker refuses: {@code run} sees it, stops every role within bounded
+     * closes and exits 1 with one line, instead of retrying against a dead broker until the trainer's 10-minute round
+     * timeout while printing thousands of WARN lines.
+     */
+    @Test
+    void runOnAFullDiskStopsEveryRoleAndExitsNamingTheBroker(@TempDir Path dir) throws Exception {
+        String id = SharedKafkaBroker.uniqueName("full-disk");
+        List<String> jvm = List.of("-Xmx512m", "--add-modules=jdk.incubator.vector");
+        try (RoleProcess run = RoleProcess.startWithFileSizeLimit("run", dir, 30_000, jvm, List.of("run", "--config",
+                "../configs/pointnav-alg1.yaml", "--set", "experiment-id=" + id, "--set", "iterations=400", "--set",
+                "partitions=1", "--out", dir.resolve("out").toString()))) {
+            int exit = run.awaitExit(Duration.ofSeconds(300));
+            String log = run.log();
+            assertThat(exit).as(log).isEqualTo(1);
+            assertThat(log).as("the fault was the full disk").contains("File too large", "all log dirs");
+            List<String> lines = log.lines().filter(l -> l.startsWith("metastream: ")).toList();
+            assertThat(lines).as(log).hasSize(1);
+            assertThat(lines.get(0)).startsWith("metastream: the embedded Kafka broker hit a fatal fault and stopped serving")
+                    .contains("every role stopped");
+            assertThat(log.lines().filter(l -> l.startsWith("round ")).count()).as("rounds before the disk filled")
+                    .isBetween(2L, 399L);
         }
     }
 

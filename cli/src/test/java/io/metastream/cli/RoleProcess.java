@@ -45,9 +45,24 @@ final class RoleProcess implements AutoCloseable {
 
     /** Starts {@code metastream <args>} as {@code name}, logging to {@code <dir>/<name>.log}. */
     static RoleProcess start(String name, Path dir, List<String> args) {
-        List<String> command = new ArrayList<>();
+        return start(name, dir, List.of(), JVM_OPTIONS, args);
+    }
+
+    /**
+     * As {@link #start(String, Path, List)} with the JVM's own options (e.g. a full {@code run} that needs C2 and the
+     * Vector API) and no file of the process may grow past {@code maxFileBlocks} × 512 bytes ({@code ulimit -f} of
+     * {@code /bin/sh}): a write beyond fails with "File too large", as on a full disk, for that process only.
+     */
+    static RoleProcess startWithFileSizeLimit(String name, Path dir, long maxFileBlocks, List<String> jvmOptions,
+                                              List<String> args) {
+        return start(name, dir, List.of("/bin/sh", "-c", "ulimit -f " + maxFileBlocks + " && exec \"$0\" \"$@\""),
+                jvmOptions, args);
+    }
+
+    private static RoleProcess start(String name, Path dir, List<String> prefix, List<String> jvmOptions, List<String> args) {
+        List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_OPTIONS);
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classPath());
         command.add(MetastreamCommand.class.getName());

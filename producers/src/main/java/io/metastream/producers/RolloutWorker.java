@@ -286,8 +286,8 @@ public final class RolloutWorker implements AutoCloseable {
 
   /**
    * Stops the worker: wakes both consumers, cancels the assignment in progress (its offsets stay
-   * uncommitted, so it is redelivered), leaves the group, and flushes and closes the producer.
-   * Idempotent.
+   * uncommitted, so it is redelivered), leaves the group, and flushes and closes the producer, each step bounded
+   * by {@code CLOSE_TIMEOUT} (10 s). Idempotent.
    */
   @Override
   public void close() {
@@ -304,12 +304,10 @@ public final class RolloutWorker implements AutoCloseable {
       log.warn("worker {}: closing the assignments consumer failed: {}", config.workerId(), e.toString());
     }
     pollThread.dispose();
-    policies.close();
-    try {
-      producer.flush();
-    } finally {
-      producer.close(CLOSE_TIMEOUT);
-    }
+    policies.close();   // bounded: joins its thread for at most 10 s
+    // close(timeout) sends what is buffered and waits at most the timeout: an unbounded flush() would wait for the
+    // delivery timeout (2 minutes) against a broker that no longer answers
+    producer.close(CLOSE_TIMEOUT);
     log.info("worker {} closed after publishing {} trajectories", config.workerId(), episodesPublished.get());
   }
 
