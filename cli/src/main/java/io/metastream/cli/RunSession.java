@@ -121,6 +121,9 @@ final class RunSession {
                     train(ef, bootstrap, clientProps, dir, out, stop, metrics);
                 } finally {
                     watchdog.interrupt();
+                    if (embedded != null && embedded.failure().isPresent()) {
+                        adapter.close(java.time.Duration.ofSeconds(2));   // its commits cannot complete: do not wait for them
+                    }
                 }
                 if (stop.failure() != null) {
                     throw new RoleFailedException(stop.failure() + "; every role stopped, the rounds decided so far are"

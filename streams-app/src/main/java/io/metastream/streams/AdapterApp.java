@@ -25,8 +25,8 @@ import java.util.Properties;
  */
 public final class AdapterApp implements AutoCloseable {
 
-    /** The longest {@link #close()} waits for both applications together. */
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** The longest {@link #close()} waits for each of the two applications. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaStreams streams;
     private final KafkaStreams policyAudit;
@@ -168,27 +168,29 @@ public final class AdapterApp implements AutoCloseable {
         return policyAudit.state();
     }
 
-    /**
-     * Closes both applications within {@link #CLOSE_TIMEOUT} in all: both shut down concurrently (a healthy close
-     * commits and takes well under a second); against a broker that no longer answers, the stream threads' last
-     * commit would otherwise block for the clients' 60-second timeouts each. Exactly-once makes an unfinished close
-     * safe: the open transaction is aborted and the next start restores the stores from their changelogs.
-     */
+    /** Closes the policy audit, then the adapter, each within {@link #CLOSE_TIMEOUT}. */
     @Override
     public void close() {
-        long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+        close(CLOSE_TIMEOUT);
+    }
+
+    /**
+     * Closes the policy audit, then the adapter, each within {@code eachApp}; later calls return at once. A short
+     * timeout is for a broker that no longer answers, against which each stream thread's last commit would block for
+     * the clients' 60-second timeouts; exactly-once makes an unfinished close safe (the open transaction is aborted
+     * and the next start restores the stores from their changelogs).
+     */
+    public void close(Duration eachApp) {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
-            policyAudit.close(Duration.ZERO);   // starts its shutdown without waiting
+            policyAudit.close(eachApp);
         } finally {
-            try {
-                streams.close(remaining(deadline));
-            } finally {
-                policyAudit.close(remaining(deadline));
-            }
+            streams.close(eachApp);
         }
     }
 
-    private static Duration remaining(long deadlineNanos) {
-        return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
-    }
+    private volatile boolean closed;
 }
