@@ -1,5 +1,6 @@
 package io.metastream.cli;
 
+import io.metastream.cli.CapturedCommand.Result;
 import io.metastream.broker.EmbeddedKafkaBroker;
 import io.metastream.broker.SharedKafkaBroker;
 import io.metastream.producers.RolloutWorker;
@@ -15,9 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +57,7 @@ class CheckpointIntegrityTest {
         }
         Path file = dir.resolve("exp.ckpt");
         Files.writeString(file, "an older file at the target path");
-        assertThat(run("checkpoint", "export", "--experiment", id, "--file", file.toString(), "--bootstrap-servers", a).exit)
+        assertThat(run("checkpoint", "export", "--experiment", id, "--file", file.toString(), "--bootstrap-servers", a).exit())
                 .isZero();
         try (var listing = Files.list(dir)) {
             assertThat(listing.map(p -> p.getFileName().toString()).toList()).as("no temporary file left")
@@ -67,7 +65,7 @@ class CheckpointIntegrityTest {
         }
         byte[] intact = Files.readAllBytes(file);
         Result reference = run("checkpoint", "inspect", "--file", file.toString());
-        assertThat(reference.exit).as(reference.err).isZero();
+        assertThat(reference.exit()).as(reference.err()).isZero();
 
         try (EmbeddedKafkaBroker target = EmbeddedKafkaBroker.builder().build().start()) {
             String b = target.bootstrapServers();
@@ -90,9 +88,9 @@ class CheckpointIntegrityTest {
                 bytes[p] ^= (byte) (1 << (p % 8));
                 Files.write(damaged, bytes);
                 Result inspect = run("checkpoint", "inspect", "--file", damaged.toString());
-                if (inspect.exit == 0) {   // the flip did not change what the file holds
-                    assertThat(inspect.out.replace(damaged.toString(), file.toString())).as("flip at %d", p)
-                            .isEqualTo(reference.out);
+                if (inspect.exit() == 0) {   // the flip did not change what the file holds
+                    assertThat(inspect.out().replace(damaged.toString(), file.toString())).as("flip at %d", p)
+                            .isEqualTo(reference.out());
                     unchanged++;
                     continue;
                 }
@@ -116,7 +114,7 @@ class CheckpointIntegrityTest {
 
             // the intact file still imports and the experiment resumes there to the reference loop's meta-priors
             Result imported = run("checkpoint", "import", "--file", file.toString(), "--bootstrap-servers", b);
-            assertThat(imported.exit).as(imported.err).isZero();
+            assertThat(imported.exit()).as(imported.err()).isZero();
             try (RolloutWorker w = RolloutWorker.start(WorkerConfig.of(id, "w", b));
                  AdapterApp adapter = RunSession.adapter(ef, b, Map.of(), null).start();
                  StreamingTrainer second = new StreamingTrainer(new TrainerConfig(id, b, ef.experiment(), Duration.ofMinutes(3),
@@ -131,15 +129,15 @@ class CheckpointIntegrityTest {
     @Test
     void checkpointsOfThePreviousFormatStillRead() {
         Result r = run("checkpoint", "inspect", "--file", "../experiments/halfcheetah-vel-alg1-lfb.ckpt");
-        assertThat(r.exit).as(r.err).isZero();
-        assertThat(r.out).startsWith("checkpoint ../experiments/halfcheetah-vel-alg1-lfb.ckpt of halfcheetah-vel-alg1-lfb: "
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("checkpoint ../experiments/halfcheetah-vel-alg1-lfb.ckpt of halfcheetah-vel-alg1-lfb: "
                 + "500 meta-iterations done, 51 meta-prior versions, 501 control, 500 metrics");
     }
 
     private static void assertRefused(Result r, String what) {
-        assertThat(r.exit).as("%s: %s", what, r.out).isEqualTo(1);
-        assertThat(r.err.strip().lines().toList()).as(what).hasSize(1);
-        assertThat(r.err).as(what).startsWith("metastream: ").doesNotContain("\tat ", "Exception in thread");
+        assertThat(r.exit()).as("%s: %s", what, r.out()).isEqualTo(1);
+        assertThat(r.err().strip().lines().toList()).as(what).hasSize(1);
+        assertThat(r.err()).as(what).startsWith("metastream: ").doesNotContain("\tat ", "Exception in thread");
     }
 
     private static Set<String> topics(String bootstrap) throws Exception {
@@ -148,23 +146,7 @@ class CheckpointIntegrityTest {
         }
     }
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static synchronized Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            exit = MetastreamCommand.execute(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Result run(String... args) {
+        return CapturedCommand.run(args);
     }
 }

@@ -8,9 +8,7 @@ import io.metastream.mujoco.task.LocomotionFamilies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -288,16 +286,11 @@ class ContinuousExperimentFileTest {
 
     /** Runs {@code metastream args}, expecting exit code 1; returns its stderr, stripped. */
     static String runCommand(String... args) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream old = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(MetastreamCommand.execute(args)).isEqualTo(1);
-        } finally {
-            System.setErr(old);
-        }
-        return err.toString(StandardCharsets.UTF_8).strip();
+        CapturedCommand.Result r = CapturedCommand.run(args);
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+        return r.err().strip();
     }
+
     /**
      * The numerics version: a config file without the key computes this code's numerics (2), recorded as
      * {@code numerics: 2}; a config recorded before the key existed (every committed result manifest) reads

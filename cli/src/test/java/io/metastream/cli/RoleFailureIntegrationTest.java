@@ -15,9 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -113,22 +110,10 @@ class RoleFailureIntegrationTest {
     void runStopsEveryRoleAndExitsWhenAWorkerDies(EmbeddedKafkaBroker broker, @TempDir Path dir) throws Exception {
         String id = SharedKafkaBroker.uniqueName("dying-run");
         Path config = tinyTrajectoriesExperiment(broker, id, dir);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream oldErr = System.err;
-        PrintStream oldOut = System.out;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            exit = MetastreamCommand.execute("run", "--config", config.toString(), "--bootstrap-servers",
-                    broker.bootstrapServers(), "--out", dir.resolve("run").toString());
-        } finally {
-            System.setErr(oldErr);
-            System.setOut(oldOut);
-        }
-        String stderr = err.toString(StandardCharsets.UTF_8);
-        assertThat(exit).as(out + stderr).isEqualTo(1);
+        CapturedCommand.Result r = CapturedCommand.run("run", "--config", config.toString(), "--bootstrap-servers",
+                broker.bootstrapServers(), "--out", dir.resolve("run").toString());
+        String stderr = r.err();
+        assertThat(r.exit()).as(r.out() + stderr).isEqualTo(1);
         List<String> lines = stderr.lines().filter(l -> l.startsWith("metastream: ")).toList();
         assertThat(lines).as(stderr).hasSize(1);
         // stopped by the dead worker, not by the trainer's 10-minute round timeout ("only 0 of 2 meta-gradients arrived")
