@@ -5,11 +5,9 @@ import io.metastream.core.estimate.ContinuousTrajectory;
 import io.metastream.core.estimate.ObservationNormalizer;
 import io.metastream.core.estimate.TabularTrajectory;
 import io.metastream.core.policy.TabularSoftmaxPolicy;
+import io.metastream.schemas.DoubleList;
 import io.metastream.schemas.RolloutAssignment;
 import io.metastream.schemas.Trajectory;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * Turns one rolled-out episode (tabular or continuous) into the {@link Trajectory} record of the trajectories
@@ -26,6 +24,9 @@ import java.util.List;
  * row-major T × actDim, {@code behaviourLogProbs[t] = log π_θ(a_t | z_t)} with z_t the observation
  * normalised by the policy's normaliser, {@code continuationReturn} the discounted return of the
  * continuation rollout from s_T, {@code undiscountedReturn = Σ_{t<T} r_t}.
+ *
+ * <p>The record's lists are {@link DoubleList}s over the episode's own arrays (no copy, no boxing: an episode is
+ * not changed once played), which the trajectory serde writes without unboxing.
  */
 public final class TrajectoryRecords {
 
@@ -37,17 +38,17 @@ public final class TrajectoryRecords {
     TabularSoftmaxPolicy pi = behaviour.policy();
     int[] s = episode.states();
     int[] a = episode.actions();
-    List<Double> logProbs = new ArrayList<>(a.length);
+    double[] logProbs = new double[a.length];
     for (int t = 0; t < a.length; t++) {
-      logProbs.add(pi.logProb(s[t], a[t]));
+      logProbs[t] = pi.logProb(s[t], a[t]);
     }
     return identity(assignment, workerId, behaviour, episode.episode())
         .setObsDim(1)
         .setActDim(1)
-        .setObservations(asDoubles(s))
-        .setActions(asDoubles(a))
-        .setRewards(Arrays.stream(episode.rewards()).boxed().toList())
-        .setBehaviourLogProbs(logProbs)
+        .setObservations(DoubleList.of(s))
+        .setActions(DoubleList.of(a))
+        .setRewards(DoubleList.wrap(episode.rewards()))
+        .setBehaviourLogProbs(DoubleList.wrap(logProbs))
         .setUndiscountedReturn(episode.undiscountedReturn())
         .build();
   }
@@ -65,10 +66,10 @@ public final class TrajectoryRecords {
     return identity(assignment, workerId, behaviour, episode.episode())
         .setObsDim(episode.obsDim())
         .setActDim(episode.actDim())
-        .setObservations(boxed(episode.observations()))
-        .setActions(boxed(episode.actions()))
-        .setRewards(boxed(episode.rewards()))
-        .setBehaviourLogProbs(boxed(logProbs))
+        .setObservations(DoubleList.wrap(episode.observations()))
+        .setActions(DoubleList.wrap(episode.actions()))
+        .setRewards(DoubleList.wrap(episode.rewards()))
+        .setBehaviourLogProbs(DoubleList.wrap(logProbs))
         .setUndiscountedReturn(episode.undiscountedReturn())
         .setContinuationReturn(episode.continuationReturn())
         .build();
@@ -91,15 +92,6 @@ public final class TrajectoryRecords {
     return of(assignment, workerId, behaviour, episode, logProbs);
   }
 
-  /** The values as a list without per-element boxing on access ({@link Arrays#asList} over a {@code Double[]}). */
-  private static List<Double> boxed(double[] values) {
-    Double[] out = new Double[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = values[i];
-    }
-    return Arrays.asList(out);
-  }
-
   private static Trajectory.Builder identity(RolloutAssignment assignment, String workerId, RolloutPolicy behaviour,
                                              int episode) {
     return Trajectory.newBuilder()
@@ -115,7 +107,4 @@ public final class TrajectoryRecords {
         .setPolicyVersion(behaviour.version());
   }
 
-  private static List<Double> asDoubles(int[] values) {
-    return Arrays.stream(values).asDoubleStream().boxed().toList();
-  }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.SchemaStore;
@@ -43,19 +44,44 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   private final SchemaStore store;
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
+  private final long fingerprint;
+  private final byte[] header;
+  private final BodyCodec<T> codec;
 
-  private AvroSerde(SpecificData model, Schema schema, SchemaCatalog catalog) {
+  /**
+   * A hand-written codec of the current schema's body ({@link TrajectoryCodec}): the same bytes as Avro's
+   * encoder, read without Avro's per-element boxing. It may decline either way (null), and Avro then does the work
+   * and reports the errors.
+   */
+  interface BodyCodec<T> {
+    /** The whole single-object message ({@code header}, then the body), or null to leave it to Avro. */
+    byte[] encode(T record, byte[] header);
+
+    /** The record whose body fills {@code bytes} from {@code from} to the end, or null to leave it to Avro. */
+    T decode(byte[] bytes, int from);
+  }
+
+  private AvroSerde(SpecificData model, Schema schema, SchemaCatalog catalog, BodyCodec<T> codec) {
     this.schema = schema;
     this.catalog = catalog;
     this.store = catalog.storeFor(schema);
     this.encoder = new BinaryMessageEncoder<>(model, schema);
     this.decoder = new BinaryMessageDecoder<>(model, schema, store);
+    this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
+    this.header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
+        .put((byte) 0xC3).put((byte) 0x01).putLong(fingerprint).array();
+    this.codec = codec;
   }
 
   /** A serde for generated class {@code type}, reading every version of it in {@code catalog}. */
   public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type, SchemaCatalog catalog) {
+    return of(type, catalog, null);
+  }
+
+  /** As {@link #of(Class, SchemaCatalog)}, with {@code codec} (may be null) for the current schema's bodies. */
+  static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type, SchemaCatalog catalog, BodyCodec<T> codec) {
     SpecificData model = SpecificData.getForClass(type);
-    return new AvroSerde<>(model, model.getSchema(type), catalog);
+    return new AvroSerde<>(model, model.getSchema(type), catalog, codec);
   }
 
   /** The current (reader and writer) schema. */
@@ -71,6 +97,12 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   public byte[] serialize(T record) {
     if (record == null) {
       return null;
+    }
+    if (codec != null) {
+      byte[] fast = codec.encode(record, header);
+      if (fast != null) {
+        return fast;
+      }
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try {
@@ -92,6 +124,12 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
       return null;
     }
     long fingerprint = checkHeader(bytes);
+    if (codec != null && fingerprint == this.fingerprint) {
+      T fast = codec.decode(bytes, HEADER_LENGTH);
+      if (fast != null) {
+        return fast;
+      }
+    }
     ByteArrayInputStream in = new ByteArrayInputStream(bytes);
     T record;
     try {

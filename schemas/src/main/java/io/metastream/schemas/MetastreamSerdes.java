@@ -18,9 +18,9 @@ public final class MetastreamSerdes {
     return AvroSerde.of(PolicyParams.class, SchemaCatalog.standard());
   }
 
-  /** Topic {@code trajectories}. */
+  /** Topic {@code trajectories}; the current version's bodies by {@link TrajectoryCodec}, into {@link DoubleList}s. */
   public static AvroSerde<Trajectory> trajectory() {
-    return AvroSerde.of(Trajectory.class, SchemaCatalog.standard());
+    return AvroSerde.of(Trajectory.class, SchemaCatalog.standard(), TrajectoryCodec.forSchema(Trajectory.getClassSchema()));
   }
 
   /** Topic {@code meta-gradients}. */

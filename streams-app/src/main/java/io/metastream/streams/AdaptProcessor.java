@@ -45,6 +45,7 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
     private final AdapterConfig config;
     private final ContinuousSteps continuous;
     private final TaskTimings timings;
+    private final PreEstimates preEstimates;
     private ProcessorContext<String, SpecificRecord> context;
     private EpisodeStore episodes;
     private KeyValueStore<String, RolloutAssignment> assignments;
@@ -52,9 +53,10 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
     private KeyValueStore<String, PolicyParams> adaptations;
     private KeyValueStore<String, String> pending;
 
-    AdaptProcessor(AdapterConfig config, TaskTimings timings) {
+    AdaptProcessor(AdapterConfig config, TaskTimings timings, PreEstimates preEstimates) {
         this.config = config;
         this.timings = timings;
+        this.preEstimates = preEstimates;
         this.continuous = new ContinuousSteps(config);
     }
 
@@ -130,6 +132,7 @@ final class AdaptProcessor implements Processor<String, BatchKey, String, Specif
             return;
         }
         adaptations.put(batch.priorKey(), prior);
+        preEstimates.put(batch, prior.getPolicyId(), estimates);
         timings.adapted(batch, timestamp, startMillis, startNanos);
         RolloutAssignment post = postAssignment(assignment, adapted);
         context.forward(new Record<>(batch.taskId(), post, timestamp), AdapterTopology.ASSIGNMENTS_SINK);

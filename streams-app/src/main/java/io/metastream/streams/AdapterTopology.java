@@ -28,7 +28,7 @@ public final class AdapterTopology {
 
     /** Global store: policy id → PolicyParams, mirrored from the policies topic. */
     public static final String POLICIES_STORE = "adapter-policies";
-    /** (task, round, phase, episode index) → Trajectory: each batch's distinct episodes. */
+    /** (task, round, phase, episode index) → the Trajectory record's bytes as they arrived: each batch's distinct episodes. */
     public static final String EPISODES_STORE = "adapter-episodes";
     /** (task, round, phase) → distinct episodes so far; kept after completion to drop late duplicates. */
     public static final String BATCH_COUNTS_STORE = "adapter-batch-counts";
@@ -54,6 +54,11 @@ public final class AdapterTopology {
     }
 
     public static Topology build(AdapterConfig config) {
+        return build(config, new PreEstimates());
+    }
+
+    /** As {@link #build(AdapterConfig)}, with the instance's store of kept PRE estimates (tests forget them). */
+    static Topology build(AdapterConfig config, PreEstimates preEstimates) {
         TrajectoryGate.Validator validator = config.isContinuous() ? new ContinuousTrajectoryValidator(config)
                 : new TrajectoryValidator(config.episodesPerBatch(), config.tabularStates(), FrozenLakeMap.N_ACTIONS);
         PolicyCheck policyCheck = new PolicyCheck(config);
@@ -72,9 +77,9 @@ public final class AdapterTopology {
                 .addProcessor(GATE, () -> new TrajectoryGate(validator, identity), "trajectories-source")
                 .addProcessor(COLLECT, () -> new BatchCollector(config::batchSize), GATE)
                 .addProcessor(RECORD_ASSIGNMENT, () -> new AssignmentRecorder(config, identity), "assignments-source")
-                .addProcessor(ADAPT, () -> new AdaptProcessor(config, timings), COLLECT, RECORD_ASSIGNMENT)
-                .addProcessor(META_GRADIENT, () -> new MetaGradientProcessor(config, timings), COLLECT)
-                .addStateStore(store(EPISODES_STORE, MetastreamSerdes.trajectory()), COLLECT, ADAPT, META_GRADIENT)
+                .addProcessor(ADAPT, () -> new AdaptProcessor(config, timings, preEstimates), COLLECT, RECORD_ASSIGNMENT)
+                .addProcessor(META_GRADIENT, () -> new MetaGradientProcessor(config, timings, preEstimates), COLLECT)
+                .addStateStore(store(EPISODES_STORE, bytes), COLLECT, ADAPT, META_GRADIENT)
                 .addStateStore(store(BATCH_COUNTS_STORE, Serdes.Integer()), COLLECT, RECORD_ASSIGNMENT)
                 .addStateStore(store(PRE_ASSIGNMENTS_STORE, MetastreamSerdes.assignment()),
                         GATE, RECORD_ASSIGNMENT, ADAPT, META_GRADIENT)

@@ -17,7 +17,7 @@ import java.util.function.ToIntFunction;
  * stays in {@link AdapterTopology#BATCH_COUNTS_STORE} so late duplicates are recognised after the
  * episodes themselves have been cleaned up.
  */
-final class BatchCollector implements Processor<String, Trajectory, String, BatchKey> {
+final class BatchCollector implements Processor<String, EpisodeStore.Episode, String, BatchKey> {
 
     private final ToIntFunction<Phase> batchSize;
     private ProcessorContext<String, BatchKey> context;
@@ -37,8 +37,8 @@ final class BatchCollector implements Processor<String, Trajectory, String, Batc
     }
 
     @Override
-    public void process(Record<String, Trajectory> record) {
-        Trajectory t = record.value();
+    public void process(Record<String, EpisodeStore.Episode> record) {
+        Trajectory t = record.value().trajectory();
         BatchKey batch = BatchKey.of(t);
         Integer stored = counts.get(batch.batchPrefix());
         int count = stored == null ? 0 : stored;
@@ -46,7 +46,7 @@ final class BatchCollector implements Processor<String, Trajectory, String, Batc
         if (count >= episodesPerBatch || episodes.contains(batch, t.getEpisodeIndex())) {
             return;
         }
-        episodes.put(t);
+        episodes.put(record.value());
         counts.put(batch.batchPrefix(), count + 1);
         if (count + 1 == episodesPerBatch) {
             String next = batch.phase() == Phase.POST ? AdapterTopology.META_GRADIENT : AdapterTopology.ADAPT;

@@ -3,6 +3,7 @@ package io.metastream.streams;
 import io.metastream.core.continuous.GaussianMlpPolicy;
 import io.metastream.core.estimate.RunningMoments;
 import io.metastream.core.meta.ContinuousExperimentConfig;
+import io.metastream.schemas.DoubleList;
 import io.metastream.schemas.PolicyKind;
 import io.metastream.schemas.PolicyParams;
 
@@ -82,6 +83,6 @@ final class ContinuousPolicies {
     }
 
     static double[] doubles(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).toArray();
+        return DoubleList.toArray(values);
     }
 }

@@ -1,5 +1,6 @@
 package io.metastream.streams;
 
+import io.metastream.schemas.DoubleList;
 import io.metastream.schemas.Phase;
 import io.metastream.schemas.PolicyParams;
 import io.metastream.schemas.Trajectory;
@@ -69,10 +70,11 @@ final class ContinuousTrajectoryValidator implements TrajectoryGate.Validator {
                         : Optional.of("non-finite undiscountedReturn " + t.getUndiscountedReturn()));
     }
 
-    private static Optional<String> finite(String what, List<Double> values) {
-        for (int i = 0; i < values.size(); i++) {
-            if (!Double.isFinite(values.get(i))) {
-                return Optional.of("non-finite " + what + " at index " + i + ": " + values.get(i));
+    private static Optional<String> finite(String what, List<Double> list) {
+        double[] values = DoubleList.values(list);
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                return Optional.of("non-finite " + what + " at index " + i + ": " + values[i]);
             }
         }
         return Optional.empty();

@@ -39,12 +39,14 @@ final class MetaGradientProcessor implements Processor<String, BatchKey, String,
     private final AdapterConfig config;
     private final ContinuousSteps continuous;
     private final TaskTimings timings;
+    private final PreEstimates preEstimates;
     private ProcessorContext<String, TaskMetaGradient> context;
     private EpisodeStore episodes;
     private KeyValueStore<String, PolicyParams> adaptations;
     private KeyValueStore<String, ?> assignments;
 
-    MetaGradientProcessor(AdapterConfig config, TaskTimings timings) {
+    MetaGradientProcessor(AdapterConfig config, TaskTimings timings, PreEstimates preEstimates) {
+        this.preEstimates = preEstimates;
         this.config = config;
         this.timings = timings;
         this.continuous = new ContinuousSteps(config);
@@ -77,7 +79,7 @@ final class MetaGradientProcessor implements Processor<String, BatchKey, String,
         try {
             result = config.isContinuous()
                     ? continuous.metaGradient(prior, adapted, preRecords, episodes.batch(postBatch), postBatch, taskTimings)
-                    : tabular(prior, adapted, preRecords, episodes.batch(postBatch), postBatch, taskTimings);
+                    : tabular(prior, adapted, preRecords, episodes.batch(postBatch), preBatch, postBatch, taskTimings);
         } catch (IllegalArgumentException e) {   // records that fit the checks but not core's contracts
             LOG.error("POST batch {}: no meta-gradient, task abandoned: {}", postBatch, e.getMessage());
             return;
@@ -92,7 +94,7 @@ final class MetaGradientProcessor implements Processor<String, BatchKey, String,
     }
 
     private TaskMetaGradient tabular(PolicyParams prior, PolicyParams adapted, List<Trajectory> preRecords,
-                                     List<Trajectory> postRecords, BatchKey postBatch,
+                                     List<Trajectory> postRecords, BatchKey preBatch, BatchKey postBatch,
                                      Supplier<Map<String, Double>> taskTimings) {
         List<TabularTrajectory> pre = EpisodeStore.tabular(preRecords);
         List<TabularTrajectory> post = EpisodeStore.tabular(postRecords);
@@ -101,7 +103,8 @@ final class MetaGradientProcessor implements Processor<String, BatchKey, String,
         int nS = TabularPolicies.states(prior);
         int nA = TabularPolicies.actions(prior);
         TabularBoMrl bomrl = new TabularBoMrl(config.tabular(), nS, nA, FrozenLakeMap.GAMMA);
-        TabularEstimates preEst = bomrl.estimate(pre, phi);
+        TabularEstimates kept = preEstimates.take(preBatch, prior.getPolicyId());
+        TabularEstimates preEst = kept != null ? kept : bomrl.estimate(pre, phi);
         TabularEstimates postEst = bomrl.estimate(post, theta);
         double[] gradient = bomrl.taskMetaGradient(phi, theta, preEst, postEst);
 

@@ -81,7 +81,8 @@ final class TrajectoryGate implements Processor<byte[], byte[], Object, Object> 
             deadLetter(record, problem.get());
             return;
         }
-        context.forward(new Record<>(t.getTaskId(), t, record.timestamp()), AdapterTopology.COLLECT);
+        context.forward(new Record<>(t.getTaskId(), new EpisodeStore.Episode(t, record.value()), record.timestamp()),
+                AdapterTopology.COLLECT);
     }
 
     /** The behaviour policy: a published one, or this adapter's own θ not yet seen on the policies topic. */

@@ -1,5 +1,6 @@
 package io.metastream.streams;
 
+import io.metastream.schemas.DoubleList;
 import io.metastream.schemas.PolicyParams;
 import io.metastream.schemas.Trajectory;
 
@@ -69,18 +70,20 @@ final class TrajectoryValidator implements TrajectoryGate.Validator {
                         : Optional.of("non-finite undiscountedReturn " + t.getUndiscountedReturn()));
     }
 
-    private static Optional<String> finite(String what, List<Double> values) {
-        for (int i = 0; i < values.size(); i++) {
-            if (!Double.isFinite(values.get(i))) {
-                return Optional.of("non-finite " + what + " at t=" + i + ": " + values.get(i));
+    private static Optional<String> finite(String what, List<Double> list) {
+        double[] values = DoubleList.values(list);
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                return Optional.of("non-finite " + what + " at t=" + i + ": " + values[i]);
             }
         }
         return Optional.empty();
     }
 
-    private static Optional<String> index(String what, List<Double> values, int bound) {
-        for (int i = 0; i < values.size(); i++) {
-            double v = values.get(i);
+    private static Optional<String> index(String what, List<Double> list, int bound) {
+        double[] values = DoubleList.values(list);
+        for (int i = 0; i < values.length; i++) {
+            double v = values[i];
             if (!Double.isFinite(v) || v != Math.rint(v) || v < 0 || v >= bound) {
                 return Optional.of(what + " " + v + " at t=" + i + " is not an integer in [0, " + bound + ")");
             }

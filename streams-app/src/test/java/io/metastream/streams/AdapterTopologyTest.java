@@ -69,7 +69,7 @@ class AdapterTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(AdapterTopology.build(config), props);
+        driver = new TopologyTestDriver(AdapterTopology.build(config, preEstimates), props);
         StringSerializer strings = new StringSerializer();
         StringDeserializer stringsIn = new StringDeserializer();
         policiesIn = driver.createInputTopic(config.topic(Topics.POLICIES), strings,
@@ -88,6 +88,8 @@ class AdapterTopologyTest {
         deadLettersOut = driver.createOutputTopic(config.topic(Topics.DEAD_LETTERS), new ByteArrayDeserializer(),
                 MetastreamSerdes.deadLetter().deserializer());
     }
+
+    private final PreEstimates preEstimates = new PreEstimates();
 
     @AfterEach
     void closeDriver() {
@@ -142,6 +144,20 @@ class AdapterTopologyTest {
         assertThat(g.getKlAdaptedPrior()).isPositive();
         assertThat(policiesOut.readValuesToList()).hasSize(1);
         assertThat(deadLettersOut.isEmpty()).isTrue();
+    }
+
+    /** The PRE estimates kept from the adaptation are a shortcut only: recomputed after a restart, the same bits. */
+    @Test
+    void metaGradientIsTheSameWhenThePreEstimatesWereNotKept() {
+        publishPriorAndPreAssignment();
+        pipe(task.preTrajectories());
+        preEstimates.clear();
+        pipe(task.postTrajectories());
+
+        List<TaskMetaGradient> gradients = gradientsOut.readValuesToList();
+        assertThat(gradients).hasSize(1);
+        assertThat(gradients.get(0).getGradient()).containsExactlyElementsOf(TaskFixture.boxed(task.gradient));
+        assertThat(gradients.get(0).getPreReturn()).isEqualTo(task.preReturn());
     }
 
     @Test

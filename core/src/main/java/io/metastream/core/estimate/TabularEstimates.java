@@ -63,13 +63,14 @@ public record TabularEstimates(int nS, int nA, double[] nu, double[] q, double[]
             throw new IllegalArgumentException("sarsa sweeps must be >= 1, got " + sweeps);
         }
         double[] q = new double[nS * nA];
-        double[] visits = new double[nS];
         boolean[] tried = untried == UntriedActions.STATE_VALUE ? tried(trajectories, nS, nA) : null;
+        Transitions batch = Transitions.of(trajectories, nS, nA);
+        double[] visits = batch.discountedVisits(nS, gamma);
         for (int sweep = 0; sweep < sweeps; sweep++) {
             if (tried != null) {
                 fillUntried(tried, pi, nS, nA, q);
             }
-            sweep(trajectories, pi, nS, nA, gamma, sarsaStep, q, sweep == 0 ? visits : null);
+            batch.sweep(pi, nA, gamma, sarsaStep, q);
         }
         if (tried != null) {
             fillUntried(tried, pi, nS, nA, q);
@@ -123,30 +124,68 @@ public record TabularEstimates(int nS, int nA, double[] nu, double[] q, double[]
         }
     }
 
-    private static void sweep(List<TabularTrajectory> trajectories, double[] pi, int nS, int nA, double gamma,
-                              double sarsaStep, double[] q, double[] visits) {
-        for (TabularTrajectory tr : trajectories) {
-            int[] st = tr.states();
-            int[] ac = tr.actions();
-            double[] rw = tr.rewards();
-            double w = 1;
-            for (int t = 0; t < ac.length; t++) {
-                int s = st[t];
-                int a = ac[t];
-                int s2 = st[t + 1];
-                if (s < 0 || s >= nS || a < 0 || a >= nA || s2 < 0 || s2 >= nS) {
-                    throw new IllegalArgumentException("trajectory " + tr.episode() + " has state/action out of range at t=" + t);
+    /**
+     * The batch's transitions in processing order, flattened once so that each of the sweeps is one loop over three
+     * arrays (the same additions in the same order as walking the trajectories: the same bits).
+     *
+     * @param sa   s·nA + a of each transition
+     * @param next s'·nA of each transition
+     */
+    private record Transitions(List<TabularTrajectory> trajectories, int[] sa, int[] next, double[] reward) {
+
+        static Transitions of(List<TabularTrajectory> trajectories, int nS, int nA) {
+            int n = 0;
+            for (TabularTrajectory tr : trajectories) {
+                n += tr.actions().length;
+            }
+            int[] sa = new int[n];
+            int[] next = new int[n];
+            double[] reward = new double[n];
+            int k = 0;
+            for (TabularTrajectory tr : trajectories) {
+                int[] st = tr.states();
+                int[] ac = tr.actions();
+                double[] rw = tr.rewards();
+                for (int t = 0; t < ac.length; t++, k++) {
+                    int s = st[t];
+                    int a = ac[t];
+                    int s2 = st[t + 1];
+                    if (s < 0 || s >= nS || a < 0 || a >= nA || s2 < 0 || s2 >= nS) {
+                        throw new IllegalArgumentException("trajectory " + tr.episode()
+                                + " has state/action out of range at t=" + t);
+                    }
+                    sa[k] = s * nA + a;
+                    next[k] = s2 * nA;
+                    reward[k] = rw[t];
                 }
+            }
+            return new Transitions(trajectories, sa, next, reward);
+        }
+
+        /** Σ_episodes Σ_t γ^t 1[s_t = s], unnormalised, over the states where an action was taken. */
+        double[] discountedVisits(int nS, double gamma) {
+            double[] visits = new double[nS];
+            for (TabularTrajectory tr : trajectories) {
+                int[] st = tr.states();
+                double w = 1;
+                for (int t = 0; t < tr.actions().length; t++) {
+                    visits[st[t]] += w;
+                    w *= gamma;
+                }
+            }
+            return visits;
+        }
+
+        /** One expected-SARSA pass: Q̂[s,a] += α (r + γ Σ_b π(b|s') Q̂[s',b] − Q̂[s,a]) for every transition in order. */
+        void sweep(double[] pi, int nA, double gamma, double sarsaStep, double[] q) {
+            for (int k = 0; k < sa.length; k++) {
+                int n = next[k];
                 double expNext = 0;
                 for (int b = 0; b < nA; b++) {
-                    expNext += pi[s2 * nA + b] * q[s2 * nA + b];
+                    expNext += pi[n + b] * q[n + b];
                 }
-                int i = s * nA + a;
-                q[i] += sarsaStep * (rw[t] + gamma * expNext - q[i]);
-                if (visits != null) {
-                    visits[s] += w;
-                }
-                w *= gamma;
+                int i = sa[k];
+                q[i] += sarsaStep * (reward[k] + gamma * expNext - q[i]);
             }
         }
     }

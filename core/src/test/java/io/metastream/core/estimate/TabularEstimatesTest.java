@@ -61,6 +61,54 @@ class TabularEstimatesTest {
         }
     }
 
+    /**
+     * The sweeps run over the batch flattened once into arrays; the definition walks the trajectories. Same
+     * updates in the same order: the same bits, on Frozen Lake batches of a peaked and a flat policy.
+     */
+    @Test
+    void flattenedSweepsGiveTheBitsOfTheTrajectoryWalk() {
+        FrozenLakeMap map = FrozenLakeFamily.highVariance().testTasks().get(1);
+        double gamma = map.toMdp().gamma();
+        for (double scale : new double[] {0.1, 2.0}) {
+            double[] theta = Numerics.gaussian(64, scale, 3);
+            double[] pi = TabularSoftmaxPolicy.probabilities(theta, 16, 4);
+            List<TabularTrajectory> batch = TabularRollouts.collect(new FrozenLake(map),
+                    new TabularSoftmaxPolicy(16, 4, theta), 5, 0, 200);
+            TabularEstimates est = TabularEstimates.fromSamples(batch, pi, 16, 4, gamma, TabularEstimates.SARSA_STEP,
+                    20, UntriedActions.ZERO);
+            double[] q = new double[64];
+            double[] visits = new double[16];
+            for (int sweep = 0; sweep < 20; sweep++) {
+                for (TabularTrajectory tr : batch) {
+                    double w = 1;
+                    for (int t = 0; t < tr.length(); t++) {
+                        int s = tr.states()[t];
+                        int s2 = tr.states()[t + 1];
+                        double expNext = 0;
+                        for (int b = 0; b < 4; b++) {
+                            expNext += pi[s2 * 4 + b] * q[s2 * 4 + b];
+                        }
+                        int i = s * 4 + tr.actions()[t];
+                        q[i] += TabularEstimates.SARSA_STEP * (tr.rewards()[t] + gamma * expNext - q[i]);
+                        if (sweep == 0) {
+                            visits[s] += w;
+                        }
+                        w *= gamma;
+                    }
+                }
+            }
+            double total = 0;
+            for (double v : visits) {
+                total += v;
+            }
+            for (int s = 0; s < 16; s++) {
+                visits[s] /= total;
+            }
+            assertThat(est.q()).containsExactly(q);
+            assertThat(est.nu()).containsExactly(visits);
+        }
+    }
+
     @Test
     void onFrozenLakeBatchesUntriedPairsHaveZeroAdvantageAndTriedPairsAreBackedUpOverTriedActions() {
         FrozenLakeMap map = FrozenLakeFamily.highVariance().testTasks().get(2);   // holes beside the goal
