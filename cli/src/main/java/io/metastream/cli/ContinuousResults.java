@@ -9,6 +9,7 @@ import io.metastream.core.meta.ContinuousExperimentConfig;
 import io.metastream.core.meta.ContinuousMetaTest;
 import io.metastream.core.meta.MetaMethod;
 import io.metastream.core.task.ContinuousTaskFamily;
+import io.metastream.schemas.DoubleList;
 import io.metastream.schemas.PolicyParams;
 
 import java.io.IOException;
@@ -147,7 +148,7 @@ final class ContinuousResults {
                 continue;
             }
             PolicyParams p = e.getValue();
-            double[] params = p.getParams().stream().mapToDouble(Double::doubleValue).toArray();
+            double[] params = DoubleList.toArray(p.getParams());
             RunningMoments m = moments(p, family.obsDim());
             ContinuousMetaTest.Returns r = test.evaluate(exp.method(), params, bomrl.normalizer(m), goals,
                     goal -> stopIfRequested(stopRequested));
@@ -172,11 +173,7 @@ final class ContinuousResults {
     /** The observation moments a meta-prior record carries (empty before the first round). */
     static RunningMoments moments(PolicyParams p, int obsDim) {
         return p.getObservationCount() == 0 ? RunningMoments.empty(obsDim)
-                : new RunningMoments(p.getObservationCount(), doubles(p.getObservationMean()), doubles(p.getObservationM2()));
-    }
-
-    static double[] doubles(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).toArray();
+                : new RunningMoments(p.getObservationCount(), DoubleList.toArray(p.getObservationMean()), DoubleList.toArray(p.getObservationM2()));
     }
 
     /** {@code progress.png} from the run directory's {@code progress.csv}. */

@@ -3,6 +3,7 @@ package io.metastream.cli;
 import io.metastream.core.meta.TabularMetaTest;
 import io.metastream.core.task.FrozenLakeFamily;
 import io.metastream.core.task.FrozenLakeMap;
+import io.metastream.schemas.DoubleList;
 import io.metastream.schemas.ExperimentManifest;
 import io.metastream.schemas.MetastreamSerdes;
 import io.metastream.schemas.MetricsRecord;
@@ -110,7 +111,7 @@ final class Report {
             return;
         }
         cf.requireCurrentNumerics("meta-test");
-        ContinuousResults.write(cf, ContinuousResults.doubles(last.getParams()),
+        ContinuousResults.write(cf, DoubleList.toArray(last.getParams()),
                 ContinuousResults.moments(last, cf.family().obsDim()), dir, out, log::priors);
     }
 

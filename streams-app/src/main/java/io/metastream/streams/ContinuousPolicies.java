@@ -63,8 +63,8 @@ final class ContinuousPolicies {
         }
         int obsDim = p.getShape().get(0);
         RunningMoments moments = p.getObservationCount() == 0 ? RunningMoments.empty(obsDim)
-                : new RunningMoments(p.getObservationCount(), doubles(p.getObservationMean()), doubles(p.getObservationM2()));
-        return new Decoded(obsDim, p.getShape().get(p.getShape().size() - 1), doubles(p.getParams()), moments);
+                : new RunningMoments(p.getObservationCount(), DoubleList.toArray(p.getObservationMean()), DoubleList.toArray(p.getObservationM2()));
+        return new Decoded(obsDim, p.getShape().get(p.getShape().size() - 1), DoubleList.toArray(p.getParams()), moments);
     }
 
     /**
@@ -75,14 +75,10 @@ final class ContinuousPolicies {
         return PolicyParams.newBuilder(prior)
                 .setPolicyId(TabularPolicies.adaptedId(prior.getPolicyId(), taskId, round))
                 .setKind(PolicyKind.ADAPTED)
-                .setParams(Arrays.stream(theta).boxed().toList())
+                .setParams(DoubleList.copyOf(theta))
                 .setParentId(prior.getPolicyId())
                 .setRound(round)
                 .setTaskId(taskId)
                 .build();
-    }
-
-    static double[] doubles(List<Double> values) {
-        return DoubleList.toArray(values);
     }
 }

@@ -6,11 +6,11 @@ import io.metastream.core.estimate.ObservationNormalizer;
 import io.metastream.core.meta.ContinuousBoMrl;
 import io.metastream.core.meta.ContinuousMethod;
 import io.metastream.schemas.ContinuousTaskTerms;
+import io.metastream.schemas.DoubleList;
 import io.metastream.schemas.PolicyParams;
 import io.metastream.schemas.TaskMetaGradient;
 import io.metastream.schemas.Trajectory;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -62,13 +62,13 @@ final class ContinuousSteps {
         ContinuousBoMrl.TaskResult r = b.taskResult(phi.params(), theta.params(), episodes(preSorted, phi),
                 episodes(postSorted, phi), b.normalizer(phi.moments()));
         ContinuousTaskTerms terms = ContinuousTaskTerms.newBuilder()
-                .setAdaptedParams(boxed(r.theta()))
-                .setCgSolution(boxed(r.cgSolution()))
+                .setAdaptedParams(DoubleList.copyOf(r.theta()))
+                .setCgSolution(DoubleList.copyOf(r.cgSolution()))
                 .setStateDim(phi.obsDim())
-                .setStates(boxed(r.fisherStates()))
+                .setStates(DoubleList.copyOf(r.fisherStates()))
                 .setObservationCount((double) r.preMoments().count())
-                .setObservationMean(boxed(r.preMoments().mean()))
-                .setObservationM2(boxed(r.preMoments().m2()))
+                .setObservationMean(DoubleList.copyOf(r.preMoments().mean()))
+                .setObservationM2(DoubleList.copyOf(r.preMoments().m2()))
                 .build();
         return TaskMetaGradient.newBuilder()
                 .setExperimentId(config.experimentId())
@@ -76,7 +76,7 @@ final class ContinuousSteps {
                 .setTaskId(postBatch.taskId())
                 .setPolicyVersion(adapted.getVersion())
                 .setAdaptedPolicyId(adapted.getPolicyId())
-                .setGradient(boxed(r.metaGradient()))
+                .setGradient(DoubleList.copyOf(r.metaGradient()))
                 .setCgResidual(r.cgResidual())
                 .setKlAdaptedPrior(r.klAdaptedPrior())
                 .setPreReturn(r.preReturn())
@@ -104,12 +104,8 @@ final class ContinuousSteps {
                         + policy.obsDim() + ", " + policy.actDim());
             }
             return new ContinuousTrajectory(t.getEpisodeIndex(), t.getObsDim(), t.getActDim(),
-                    ContinuousPolicies.doubles(t.getObservations()), ContinuousPolicies.doubles(t.getActions()),
-                    ContinuousPolicies.doubles(t.getRewards()), t.getContinuationReturn());
+                    DoubleList.toArray(t.getObservations()), DoubleList.toArray(t.getActions()),
+                    DoubleList.toArray(t.getRewards()), t.getContinuationReturn());
         }).toList();
-    }
-
-    private static List<Double> boxed(double[] values) {
-        return Arrays.stream(values).boxed().toList();
     }
 }

@@ -10,6 +10,7 @@ import io.metastream.core.meta.TabularBoMrl;
 import io.metastream.core.meta.TabularMetaTrainer;
 import io.metastream.core.policy.TabularSoftmaxPolicy;
 import io.metastream.core.task.FrozenLakeMap;
+import io.metastream.schemas.DoubleList;
 import io.metastream.schemas.Phase;
 import io.metastream.schemas.PolicyParams;
 import io.metastream.schemas.TaskMetaGradient;
@@ -114,7 +115,7 @@ final class MetaGradientProcessor implements Processor<String, BatchKey, String,
                 .setTaskId(postBatch.taskId())
                 .setPolicyVersion(adapted.getVersion())
                 .setAdaptedPolicyId(adapted.getPolicyId())
-                .setGradient(Arrays.stream(gradient).boxed().toList())
+                .setGradient(DoubleList.copyOf(gradient))
                 .setCgResidual(0.0)
                 .setKlAdaptedPrior(meanKlAdaptedPrior(theta, phi, nS, nA))
                 .setPreReturn(TabularMetaTrainer.meanReturn(pre))

@@ -1,9 +1,9 @@
 package io.metastream.streams;
 
+import io.metastream.schemas.DoubleList;
 import io.metastream.schemas.PolicyKind;
 import io.metastream.schemas.PolicyParams;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,7 +19,7 @@ final class TabularPolicies {
     }
 
     static double[] logits(PolicyParams p) {
-        return p.getParams().stream().mapToDouble(Double::doubleValue).toArray();
+        return DoubleList.toArray(p.getParams());
     }
 
     static int states(PolicyParams p) {
@@ -43,7 +43,7 @@ final class TabularPolicies {
                 .setKind(PolicyKind.ADAPTED)
                 .setPolicyType(POLICY_TYPE)
                 .setShape(List.of(states(prior), actions(prior)))
-                .setParams(Arrays.stream(theta).boxed().toList())
+                .setParams(DoubleList.copyOf(theta))
                 .setParentId(prior.getPolicyId())
                 .setRound(round)
                 .setTaskId(taskId)

@@ -11,6 +11,7 @@ import io.metastream.core.random.Purpose;
 import io.metastream.core.task.ContinuousTaskFamily;
 import io.metastream.mujoco.task.ContinuousFamilies;
 import io.metastream.schemas.ContinuousTaskTerms;
+import io.metastream.schemas.DoubleList;
 import io.metastream.schemas.PolicyParams;
 import io.metastream.schemas.TaskMetaGradient;
 
@@ -69,9 +70,9 @@ final class ContinuousMetaLearner implements MetaLearner {
         shape.add(family.actDim());
         boolean empty = moments.count() == 0;
         return PolicyParams.newBuilder().setPolicyType("gaussian-mlp").setShape(shape)
-                .setParams(boxed(phi)).setObservationCount(moments.count())
-                .setObservationMean(empty ? List.of() : boxed(moments.mean()))
-                .setObservationM2(empty ? List.of() : boxed(moments.m2()));
+                .setParams(DoubleList.copyOf(phi)).setObservationCount(moments.count())
+                .setObservationMean(empty ? List.of() : DoubleList.copyOf(moments.mean()))
+                .setObservationM2(empty ? List.of() : DoubleList.copyOf(moments.m2()));
     }
 
     @Override
@@ -139,11 +140,11 @@ final class ContinuousMetaLearner implements MetaLearner {
                     + ") has no continuous terms: was it computed by a tabular adapter?");
         }
         int dim = c.getStateDim();
-        double[] states = doubles(c.getStates());
-        RunningMoments pre = new RunningMoments((long) c.getObservationCount(), doubles(c.getObservationMean()),
-                doubles(c.getObservationM2()));
-        return new ContinuousBoMrl.TaskResult(doubles(g.getGradient()), doubles(c.getCgSolution()),
-                doubles(c.getAdaptedParams()), g.getCgResidual(), g.getKlAdaptedPrior(), g.getPreReturn(),
+        double[] states = DoubleList.toArray(c.getStates());
+        RunningMoments pre = new RunningMoments((long) c.getObservationCount(), DoubleList.toArray(c.getObservationMean()),
+                DoubleList.toArray(c.getObservationM2()));
+        return new ContinuousBoMrl.TaskResult(DoubleList.toArray(g.getGradient()), DoubleList.toArray(c.getCgSolution()),
+                DoubleList.toArray(c.getAdaptedParams()), g.getCgResidual(), g.getKlAdaptedPrior(), g.getPreReturn(),
                 g.getPostReturn(), pre, states.length / dim, states);
     }
 
@@ -153,13 +154,5 @@ final class ContinuousMetaLearner implements MetaLearner {
             s += f.applyAsDouble(g);
         }
         return s / gs.size();
-    }
-
-    private static double[] doubles(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    private static List<Double> boxed(double[] values) {
-        return Arrays.stream(values).boxed().toList();
     }
 }

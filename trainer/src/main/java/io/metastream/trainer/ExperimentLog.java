@@ -1,6 +1,7 @@
 package io.metastream.trainer;
 
 import io.metastream.schemas.ControlRecord;
+import io.metastream.schemas.DoubleList;
 import io.metastream.schemas.ExperimentManifest;
 import io.metastream.schemas.MetastreamSerdes;
 import io.metastream.schemas.Phase;
@@ -115,6 +116,6 @@ public final class ExperimentLog {
     /** The parameters of meta-prior {@code version}, or null if the log has no such version. */
     public double[] priorParams(long version) {
         PolicyParams p = priors.get(version);
-        return p == null ? null : p.getParams().stream().mapToDouble(Double::doubleValue).toArray();
+        return p == null ? null : DoubleList.toArray(p.getParams());
     }
 }

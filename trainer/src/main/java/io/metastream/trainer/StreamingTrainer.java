@@ -11,6 +11,7 @@ import io.metastream.core.task.FrozenLakeFamily;
 import io.metastream.core.task.FrozenLakeMap;
 import io.metastream.schemas.ConsumedGradient;
 import io.metastream.schemas.ControlRecord;
+import io.metastream.schemas.DoubleList;
 import io.metastream.schemas.ExperimentManifest;
 import io.metastream.schemas.MetastreamSerdes;
 import io.metastream.schemas.MetricsRecord;
@@ -253,7 +254,7 @@ public final class StreamingTrainer implements AutoCloseable {
                     throw new IllegalStateException("the log of " + config.experimentId() + " was written before trainer"
                             + " decisions recorded the meta-learner's state (ControlRecord v1): replay it instead of resuming");
                 }
-                learner.restore(last.getLearnerState().stream().mapToDouble(Double::doubleValue).toArray());
+                learner.restore(DoubleList.toArray(last.getLearnerState()));
             }
             notes.accept(firstRound >= exp.iterations()
                     ? String.format(java.util.Locale.ROOT, "experiment %s already completed its %d meta-iterations (meta-prior"
@@ -438,7 +439,7 @@ public final class StreamingTrainer implements AutoCloseable {
         }
         TrainerDecision d = TrainerDecision.newBuilder().setExperimentId(config.experimentId()).setRound(round)
                 .setPolicyVersion(newVersion).setConsumed(consumed)
-                .setLearnerState(java.util.Arrays.stream(learner.state()).boxed().toList()).build();
+                .setLearnerState(DoubleList.copyOf(learner.state())).build();
         ControlRecord c = ControlRecord.newBuilder().setExperimentId(config.experimentId()).setPayload(d).build();
         send(Topics.CONTROL, config.experimentId(), MetastreamSerdes.control().serializer().serialize(null, c));
     }

@@ -7,11 +7,11 @@ import io.metastream.core.meta.TabularMetaTrainer;
 import io.metastream.core.random.Purpose;
 import io.metastream.core.task.FrozenLakeFamily;
 import io.metastream.core.task.FrozenLakeMap;
+import io.metastream.schemas.DoubleList;
 import io.metastream.schemas.PolicyParams;
 import io.metastream.schemas.TaskMetaGradient;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -42,7 +42,7 @@ final class TabularMetaLearner implements MetaLearner {
     @Override
     public PolicyParams.Builder prior(double[] phi) {
         return PolicyParams.newBuilder().setPolicyType("tabular-softmax").setShape(List.of(nS, FrozenLakeMap.N_ACTIONS))
-                .setParams(Arrays.stream(phi).boxed().toList());
+                .setParams(DoubleList.copyOf(phi));
     }
 
     @Override
@@ -60,7 +60,7 @@ final class TabularMetaLearner implements MetaLearner {
     public Update update(double[] phi, List<TaskMetaGradient> slotOrder) {
         List<double[]> grads = new ArrayList<>(slotOrder.size());
         for (TaskMetaGradient g : slotOrder) {
-            grads.add(g.getGradient().stream().mapToDouble(Double::doubleValue).toArray());
+            grads.add(DoubleList.toArray(g.getGradient()));
         }
         double[] mean = TabularBoMrl.average(grads);
         double norm = 0;
