@@ -34,7 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       z = clip((o − mean) / std, ±5) with a fixed mean/std vector, then sample
  *       a ~ π_φ(·|z) from the Gaussian MLP 128-128 (initial parameters, log σ = −0.7) with the
  *       policy's {@link GaussianMlpPolicy.Actor}, as the rollouts do;</li>
- *   <li>{@link #policyOnly}: that normalise-and-sample alone, without stepping (one op = one action).</li>
+ *   <li>{@link #policyOnly}: that normalise-and-sample alone, without stepping (one op = one action);</li>
+ *   <li>{@link #lockstepWithPolicy} and {@link #lockstepRawPhysics}: {@value #GROUP} envs in lockstep, as the workers
+ *       play episodes, with and without the policy.</li>
  * </ul>
  * The normaliser is {@link ObservationNormalizer} fitted once, in setup, to 5 episodes of the
  * initial policy. The figure quoted is withPolicy / rawPhysics per family. Fails in setup with
@@ -169,6 +171,33 @@ public class WorkerStepsBenchmark {
         double sum = 0;
         for (int i = 0; i < GROUP; i++) {
             sum += actor.actFromBlock(groupMu, i, actionNoise, groupAction[i]);
+            var s = group[i].step(groupAction[i]);
+            groupObs[i] = s.observation();
+            sum += s.reward();
+        }
+        if (++groupT == env.horizon()) {
+            groupEpisode++;
+            for (int i = 0; i < GROUP; i++) {
+                groupObs[i] = group[i].reset(Seeds.derive(SEED, 8, groupEpisode * GROUP + i));
+            }
+            groupT = 0;
+        }
+        return sum;
+    }
+
+    /**
+     * The physics of {@link #lockstepWithPolicy} alone: the same {@value #GROUP} envs stepped in turn with table actions.
+     * Against {@link #rawPhysics} (one env stepped again and again) it shows what round-robin over {@value #GROUP}
+     * simulations costs by itself (their state no longer fits in the core's caches), apart from the policy.
+     */
+    @Benchmark
+    @OperationsPerInvocation(GROUP)
+    public double lockstepRawPhysics() {
+        int actDim = action.length;
+        double sum = 0;
+        for (int i = 0; i < GROUP; i++) {
+            System.arraycopy(actionTable, row * actDim, groupAction[i], 0, actDim);
+            row = (row + 1) % ACTION_TABLE_ROWS;
             var s = group[i].step(groupAction[i]);
             groupObs[i] = s.observation();
             sum += s.reward();
