@@ -35,8 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       a ~ π_φ(·|z) from the Gaussian MLP 128-128 (initial parameters, log σ = −0.7) with the
  *       policy's {@link GaussianMlpPolicy.Actor}, as the rollouts do;</li>
  *   <li>{@link #policyOnly}: that normalise-and-sample alone, without stepping (one op = one action);</li>
- *   <li>{@link #lockstepWithPolicy} and {@link #lockstepRawPhysics}: {@value #GROUP} envs in lockstep, as the workers
- *       play episodes, with and without the policy.</li>
+ *   <li>{@link #lockstepWithPolicy}, {@link #lockstepRawPhysics} and {@link #lockstepPolicyOnly}: {@value #GROUP} envs
+ *       in lockstep, as the workers play episodes: with the policy, without it, and the policy alone.</li>
  * </ul>
  * The normaliser is {@link ObservationNormalizer} fitted once, in setup, to 5 episodes of the
  * initial policy. The figure quoted is withPolicy / rawPhysics per family. Fails in setup with
@@ -208,6 +208,25 @@ public class WorkerStepsBenchmark {
                 groupObs[i] = group[i].reset(Seeds.derive(SEED, 8, groupEpisode * GROUP + i));
             }
             groupT = 0;
+        }
+        return sum;
+    }
+
+    /**
+     * The policy's share of {@link #lockstepWithPolicy} alone (one op = one env's action): normalise the
+     * {@value #GROUP} observations, one batched pass, then each env's action and log-probability; the observations
+     * stay those of the last reset, no physics.
+     */
+    @Benchmark
+    @OperationsPerInvocation(GROUP)
+    public double lockstepPolicyOnly() {
+        for (int i = 0; i < GROUP; i++) {
+            normalizer.normalize(groupObs[i], 0, groupZ[i], 0);
+        }
+        actor.meanBlock(groupZ, GROUP, groupMu);
+        double sum = 0;
+        for (int i = 0; i < GROUP; i++) {
+            sum += actor.actFromBlock(groupMu, i, actionNoise, groupAction[i]);
         }
         return sum;
     }
