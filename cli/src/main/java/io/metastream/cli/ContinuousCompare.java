@@ -140,7 +140,7 @@ final class ContinuousCompare {
         ContinuousMetaTest<T> test = new ContinuousMetaTest<>(c, family);
         List<T> tasks = family.testTasks();
         ContinuousMetaTest.Returns own = test.evaluatePrior(r, tasks);
-        double[][] trained = {own.meanDeterministic(), own.meanStochastic()};
+        double[][] trained = own.meansByMode();
         out.printf(Locale.ROOT, "%s done in %.0f s: after 0..%d steps deterministic %s, stochastic %s%n", tag,
                 (System.nanoTime() - t0) / 1e9, c.testSteps(), FrozenLakeReproduction.format(trained[0]),
                 FrozenLakeReproduction.format(trained[1]));
@@ -148,7 +148,7 @@ final class ContinuousCompare {
             return new double[][][]{trained};
         }
         ContinuousMetaTest.Returns random = test.evaluate(MetaMethod.BOMRL, r.initialPhi(), r.normalizer(), tasks);
-        return new double[][][]{trained, {random.meanDeterministic(), random.meanStochastic()}};
+        return new double[][][]{trained, random.meansByMode()};
     }
 
     private static void write(ContinuousExperimentConfig base, Set<String> wanted, Map<String, double[][][]> perSeed,

@@ -39,7 +39,7 @@ import java.util.function.Supplier;
 final class ContinuousResults {
 
     /** The evaluation modes, as written in {@code meta-test.csv}'s mode column. */
-    static final List<String> MODES = List.of("deterministic", "stochastic");
+    static final List<String> MODES = List.of("deterministic", "stochastic", "max");
 
     private ContinuousResults() {
     }
@@ -207,11 +207,10 @@ final class ContinuousResults {
         long start = System.nanoTime();
         ContinuousMetaTest.Returns trained = test.evaluate(exp.method(), phi, normalizer, tasks,
                 progress(exp.method().label(), tasks.size(), start, out, stopRequested));
-        curves.put(exp.method().label(), new double[][]{trained.meanDeterministic(), trained.meanStochastic()});
+        curves.put(exp.method().label(), trained.meansByMode());
         ContinuousMetaTest.Returns random = test.evaluate(MetaMethod.BOMRL, bomrl.initialPhi(), normalizer, tasks,
                 progress(ContinuousMetaTest.Method.RANDOM_INIT.label(), tasks.size(), start, out, stopRequested));
-        curves.put(ContinuousMetaTest.Method.RANDOM_INIT.label(), new double[][]{random.meanDeterministic(),
-                random.meanStochastic()});
+        curves.put(ContinuousMetaTest.Method.RANDOM_INIT.label(), random.meansByMode());
         return curves;
     }
 

@@ -36,7 +36,7 @@ class CompareCommandTest {
 
     /**
      * On a continuous config every baseline is meta-trained in-process and meta-tested with its own
-     * adaptation; the table has both evaluation modes, and the BO-MRL row of seed 0 equals core's
+     * adaptation; the table has the three evaluation modes, and the BO-MRL rows of seed 0 equal core's
      * reference loop and meta-test run directly.
      */
     @Test
@@ -52,9 +52,9 @@ class CompareCommandTest {
         assertThat(MetastreamCommand.execute(args.toArray(String[]::new))).isZero();
         List<String> rows = Files.readAllLines(out.resolve("compare.csv"));
         assertThat(rows.get(0)).isEqualTo("method,family,alg,mode,step,mean,std,seeds");
-        assertThat(rows).hasSize(1 + 6 * 2 * 2);
+        assertThat(rows).hasSize(1 + 6 * 3 * 2);
         for (String m : List.of("bomrl-alg1", "maml-vpg", "maml-trpo", "promp", "e-maml", "random-init")) {
-            assertThat(rows).as(m).filteredOn(r -> r.startsWith(m + ",pointnav,")).hasSize(4);
+            assertThat(rows).as(m).filteredOn(r -> r.startsWith(m + ",pointnav,")).hasSize(6);
         }
         assertThat(out.resolve("compare.png")).isNotEmptyFile();
 
@@ -70,6 +70,10 @@ class CompareCommandTest {
         String detStep1 = rows.stream().filter(r -> r.startsWith("bomrl-alg1,pointnav,alg1,deterministic,1,"))
                 .findFirst().orElseThrow();
         assertThat(Double.parseDouble(detStep1.split(",")[5])).isCloseTo(returns.meanDeterministic()[1],
+                org.assertj.core.api.Assertions.within(1e-6));
+        String maxStep1 = rows.stream().filter(r -> r.startsWith("bomrl-alg1,pointnav,alg1,max,1,"))
+                .findFirst().orElseThrow();
+        assertThat(Double.parseDouble(maxStep1.split(",")[5])).isCloseTo(returns.meanMax()[1],
                 org.assertj.core.api.Assertions.within(1e-6));
     }
 

@@ -61,9 +61,10 @@ class ContinuousRunCommandIntegrationTest {
             ContinuousMetaTest.Returns r = test.evaluate(m, ref, new PointNavigationFamily().testTasks());
             addRows(expected, m.label(), "deterministic", r.meanDeterministic());
             addRows(expected, m.label(), "stochastic", r.meanStochastic());
+            addRows(expected, m.label(), "max", r.meanMax());
         }
         List<String> csv = Files.readAllLines(out.resolve("meta-test.csv"));
-        assertThat(csv).hasSize(1 + 2 * 2 * (exp.testSteps() + 1));
+        assertThat(csv).hasSize(1 + 2 * 3 * (exp.testSteps() + 1));
         assertThat(csv).containsExactlyElementsOf(expected);
         assertThat(Files.readAllLines(out.resolve("progress.csv"))).hasSize(1 + exp.iterations());
         assertRoundTimings(Files.readAllLines(out.resolve("progress.csv")));
@@ -172,6 +173,7 @@ class ContinuousRunCommandIntegrationTest {
         List<String> expected = new ArrayList<>();
         addRows(expected, "bomrl", "deterministic", r.meanDeterministic());
         addRows(expected, "bomrl", "stochastic", r.meanStochastic());
+        addRows(expected, "bomrl", "max", r.meanMax());
         assertThat(Files.readAllLines(out.resolve("meta-test.csv")).subList(1, 1 + expected.size()))
                 .as("meta-test of the best version v%d", best).containsExactlyElementsOf(expected);
 

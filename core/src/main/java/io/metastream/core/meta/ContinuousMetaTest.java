@@ -56,6 +56,26 @@ public final class ContinuousMetaTest<T> {
         public double[] meanStochastic() {
             return TabularMetaTest.meanOverTasks(stochastic);
         }
+
+        /**
+         * Means over tasks of the better of the two evaluations, task by task and k by k: the third figure the
+         * authors' scripts print per goal (which of the three the paper's table reports is not known).
+         */
+        public double[] meanMax() {
+            double[][] max = new double[deterministic.length][];
+            for (int t = 0; t < max.length; t++) {
+                max[t] = new double[deterministic[t].length];
+                for (int k = 0; k < max[t].length; k++) {
+                    max[t][k] = Math.max(deterministic[t][k], stochastic[t][k]);
+                }
+            }
+            return TabularMetaTest.meanOverTasks(max);
+        }
+
+        /** The means per k of every evaluation mode, in the order deterministic, stochastic, max. */
+        public double[][] meansByMode() {
+            return new double[][]{meanDeterministic(), meanStochastic(), meanMax()};
+        }
     }
 
     private final ContinuousExperimentConfig config;
