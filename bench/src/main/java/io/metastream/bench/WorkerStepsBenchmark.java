@@ -171,10 +171,21 @@ public class WorkerStepsBenchmark {
         double sum = 0;
         for (int i = 0; i < GROUP; i++) {
             sum += actor.actFromBlock(groupMu, i, actionNoise, groupAction[i]);
-            var s = group[i].step(groupAction[i]);
-            groupObs[i] = s.observation();
-            sum += s.reward();
+            sum += stepInGroup(i);
         }
+        endGroupStep();
+        return sum;
+    }
+
+    /** Steps env {@code i} of the group with {@code groupAction[i]}; returns the reward. */
+    private double stepInGroup(int i) {
+        var s = group[i].step(groupAction[i]);
+        groupObs[i] = s.observation();
+        return s.reward();
+    }
+
+    /** After every env of the group has stepped: resets them all at the end of an episode, as a worker does. */
+    private void endGroupStep() {
         if (++groupT == env.horizon()) {
             groupEpisode++;
             for (int i = 0; i < GROUP; i++) {
@@ -182,7 +193,6 @@ public class WorkerStepsBenchmark {
             }
             groupT = 0;
         }
-        return sum;
     }
 
     /**
@@ -198,17 +208,9 @@ public class WorkerStepsBenchmark {
         for (int i = 0; i < GROUP; i++) {
             System.arraycopy(actionTable, row * actDim, groupAction[i], 0, actDim);
             row = (row + 1) % ACTION_TABLE_ROWS;
-            var s = group[i].step(groupAction[i]);
-            groupObs[i] = s.observation();
-            sum += s.reward();
+            sum += stepInGroup(i);
         }
-        if (++groupT == env.horizon()) {
-            groupEpisode++;
-            for (int i = 0; i < GROUP; i++) {
-                groupObs[i] = group[i].reset(Seeds.derive(SEED, 8, groupEpisode * GROUP + i));
-            }
-            groupT = 0;
-        }
+        endGroupStep();
         return sum;
     }
 
