@@ -164,10 +164,7 @@ public class WorkerStepsBenchmark {
     @Benchmark
     @OperationsPerInvocation(GROUP)
     public double lockstepWithPolicy() {
-        for (int i = 0; i < GROUP; i++) {
-            normalizer.normalize(groupObs[i], 0, groupZ[i], 0);
-        }
-        actor.meanBlock(groupZ, GROUP, groupMu);
+        groupPass();
         double sum = 0;
         for (int i = 0; i < GROUP; i++) {
             sum += actor.actFromBlock(groupMu, i, actionNoise, groupAction[i]);
@@ -175,6 +172,14 @@ public class WorkerStepsBenchmark {
         }
         endGroupStep();
         return sum;
+    }
+
+    /** The group's observations normalised and through one batched forward pass into {@code groupMu}. */
+    private void groupPass() {
+        for (int i = 0; i < GROUP; i++) {
+            normalizer.normalize(groupObs[i], 0, groupZ[i], 0);
+        }
+        actor.meanBlock(groupZ, GROUP, groupMu);
     }
 
     /** Steps env {@code i} of the group with {@code groupAction[i]}; returns the reward. */
@@ -222,10 +227,7 @@ public class WorkerStepsBenchmark {
     @Benchmark
     @OperationsPerInvocation(GROUP)
     public double lockstepPolicyOnly() {
-        for (int i = 0; i < GROUP; i++) {
-            normalizer.normalize(groupObs[i], 0, groupZ[i], 0);
-        }
-        actor.meanBlock(groupZ, GROUP, groupMu);
+        groupPass();
         double sum = 0;
         for (int i = 0; i < GROUP; i++) {
             sum += actor.actFromBlock(groupMu, i, actionNoise, groupAction[i]);
