@@ -61,13 +61,16 @@ final class TrajectoryCodec implements AvroSerde.BodyCodec<Trajectory> {
       return null;   // Avro names the missing field
     }
     byte[][] utf8 = new byte[strings.length][];
-    int size = header.length + 6 * 5 + 10 + 2 * 8;
+    // the exact size, so the message is written into its final array once
+    int size = header.length + varlongSize(t.getRound()) + varlongSize(t.getPhase().ordinal())
+        + varlongSize(t.getEvalStep()) + varlongSize(t.getEpisodeIndex()) + varlongSize(t.getPolicyVersion())
+        + varlongSize(t.getObsDim()) + varlongSize(t.getActDim()) + 2 * 8;
     for (int i = 0; i < strings.length; i++) {
       if (strings[i] == null) {
         return null;
       }
       utf8[i] = strings[i].getBytes(StandardCharsets.UTF_8);
-      size += 5 + utf8[i].length;
+      size += varlongSize(utf8[i].length) + utf8[i].length;
     }
     size += arraySize(observations) + arraySize(actions) + arraySize(rewards) + arraySize(logProbs);
     Writer w = new Writer(new byte[size]);
@@ -91,11 +94,27 @@ final class TrajectoryCodec implements AvroSerde.BodyCodec<Trajectory> {
     w.doubles(logProbs);
     w.rawDouble(t.getUndiscountedReturn());
     w.rawDouble(t.getContinuationReturn());
-    return w.pos == w.buf.length ? w.buf : java.util.Arrays.copyOf(w.buf, w.pos);
+    if (w.pos != w.buf.length) {
+      throw new IllegalStateException("wrote " + w.pos + " bytes of " + w.buf.length);
+    }
+    return w.buf;
   }
 
+  /** One block of all items (none when empty) and the 0 that ends the array. */
   private static int arraySize(List<Double> values) {
-    return 10 + 1 + 8 * values.size();
+    int n = values.size();
+    return (n > 0 ? varlongSize(n) + 8 * n : 0) + 1;
+  }
+
+  /** Bytes of Avro's zig-zag variable-length encoding of {@code n} (an int encodes as the same long). */
+  private static int varlongSize(long n) {
+    long z = (n << 1) ^ (n >> 63);
+    int bytes = 1;
+    while ((z & ~0x7FL) != 0) {
+      z >>>= 7;
+      bytes++;
+    }
+    return bytes;
   }
 
   private static final class Writer {
