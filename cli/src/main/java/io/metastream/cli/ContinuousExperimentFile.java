@@ -28,7 +28,11 @@ import java.util.stream.Collectors;
  * {@code bomrl}), plus experiment-id, alg, seed, max-staleness, workers, partitions and validate-every.
  * {@code standardize-advantages} (BO-MRL only, default false) is written to the canonical text only when
  * true, and {@code advantage-baseline} (default {@code batch-mean}) only when {@code linear-feature}, so the
- * canonical text of every config made before the keys existed is unchanged.
+ * canonical text of every config made before the keys existed is unchanged. {@code config-format} chooses the
+ * defaults of absent keys ({@link ContinuousExperimentConfig#FORMAT}): a config file without it means the newest
+ * format (2: the authors' scripts), a recorded manifest without it format 1 ({@link RunConfig#parseRecorded}); the
+ * keys format 2 introduced ({@code normalizer-warmup}, {@code normalizer-post}, {@code fisher-tasks}) are written from format 2 on, or when
+ * set, so every format-1 canonical text is the text it was.
  *
  * @param experimentId the experiment id (topic prefix)
  * @param experiment   the validated continuous experiment
@@ -38,9 +42,12 @@ import java.util.stream.Collectors;
  * @param validateEvery 0 = off; k = after training, {@code run}/{@code trainer} score every k-th meta-prior
  *                      version (and the last) on the family's validation goals and meta-test the best one
  *                      (EXPERIMENTS.md: keep the best meta-prior). Not part of the experiment (not canonical)
+ * @param numerics     the numerics the experiment was computed with ({@link #NUMERICS})
+ * @param configFormat the config format its absent keys were read with ({@link ContinuousExperimentConfig#FORMAT})
  */
 public record ContinuousExperimentFile(String experimentId, ContinuousExperimentConfig experiment, int maxStaleness,
-                                       int workers, int partitions, int validateEvery, int numerics) implements RunConfig {
+                                       int workers, int partitions, int validateEvery, int numerics,
+                                       int configFormat) implements RunConfig {
 
     /**
      * The numerics this code computes (the {@code numerics} key). 1: metastream up to {@link #LAST_NUMERICS_1}
@@ -57,8 +64,9 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
             "family", "alg", "method", "seed", "hidden", "init-log-std", "output-scale", "lambda", "inner-steps",
             "inner-learning-rate", "inner-max-kl", "pre-rollouts", "post-rollouts", "tasks-per-iteration", "gamma",
             "horizon", "continuation", "cg-iterations", "cg-damping", "meta-max-kl", "iterations", "test-steps",
-            "eval-episodes", "fisher-states", "normalize-observations", "inner-step-size", "meta-learning-rate",
-            "promp-steps", "promp-clip", "promp-kl-weight", "standardize-advantages", "advantage-baseline", "numerics", "max-staleness", "partitions", "workers", "validate-every")));
+            "eval-episodes", "fisher-states", "fisher-tasks", "normalize-observations", "normalizer-warmup", "normalizer-post", "inner-step-size", "meta-learning-rate",
+            "promp-steps", "promp-clip", "promp-kl-weight", "standardize-advantages", "advantage-baseline", "numerics", "config-format",
+            "max-staleness", "partitions", "workers", "validate-every")));
 
     /** Parses config text, then applies {@code key=value} overrides; errors name {@code where}. */
     public static ContinuousExperimentFile parse(String text, String where, List<String> overrides) {
@@ -100,7 +108,16 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
         m.put("test-steps", e.testSteps());
         m.put("eval-episodes", e.evalEpisodes());
         m.put("fisher-states", e.fisherStates());
+        if (configFormat != 1 || e.fisherTasks() != 0) {   // keys of format 2: a format-1 text stays as recorded
+            m.put("fisher-tasks", e.fisherTasks());
+        }
         m.put("normalize-observations", e.normalizeObservations());
+        if (configFormat != 1 || e.normalizerWarmup() != 0) {
+            m.put("normalizer-warmup", e.normalizerWarmup());
+        }
+        if (configFormat != 1 || e.normalizerPost()) {
+            m.put("normalizer-post", e.normalizerPost());
+        }
         m.put("inner-step-size", e.innerStepSize());
         m.put("meta-learning-rate", e.metaLearningRate());
         m.put("promp-steps", e.prompSteps());
@@ -115,6 +132,9 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
         if (numerics != 1) {   // numerics 1 predates the key: its recorded texts stay as they were
             m.put("numerics", numerics);
         }
+        if (configFormat != 1) {   // format 1 predates the key, like numerics 1
+            m.put("config-format", configFormat);
+        }
         m.put("max-staleness", maxStaleness);
         m.put("partitions", partitions);
         return RunConfig.lines(m);
@@ -125,12 +145,14 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
         if (every < 0) {
             throw new IllegalArgumentException("validate-every must be >= 0, got " + every);
         }
-        return new ContinuousExperimentFile(experimentId, experiment, maxStaleness, workers, partitions, every, numerics);
+        return new ContinuousExperimentFile(experimentId, experiment, maxStaleness, workers, partitions, every, numerics,
+                configFormat);
     }
 
     @Override
     public ContinuousExperimentFile withExperimentId(String id) {
-        return new ContinuousExperimentFile(id, experiment, maxStaleness, workers, partitions, validateEvery, numerics);
+        return new ContinuousExperimentFile(id, experiment, maxStaleness, workers, partitions, validateEvery, numerics,
+                configFormat);
     }
 
     /** The experiment's task family; a MuJoCo family without the MuJoCo library is a one-line error saying how to install it. */
@@ -188,10 +210,16 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
         ContinuousAlgorithm alg = v.parse("alg", ContinuousAlgorithm::parse, null);
         MetaMethod method = v.parse("method", MetaMethod::parse, MetaMethod.BOMRL);
         long seed = v.integer("seed", 0L);
+        int format = v.int32("config-format", ContinuousExperimentConfig.FORMAT);
+        if (format < 1 || format > ContinuousExperimentConfig.FORMAT) {
+            throw new IllegalArgumentException(where + ": key 'config-format' must be 1 or "
+                    + ContinuousExperimentConfig.FORMAT + ", got " + format + " (1: the defaults before 2026-12-08; "
+                    + ContinuousExperimentConfig.FORMAT + ": the authors' scripts, experiments/README.md)");
+        }
         ContinuousExperimentConfig p;
         try {
             p = PointNavigationFamily.NAME.equals(family) ? ContinuousExperimentConfig.pointNav(alg, seed)
-                    : ContinuousExperimentConfig.paper(family, alg, seed);
+                    : ContinuousExperimentConfig.paper(family, alg, seed, format);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": key 'family': " + e.getMessage());
         }
@@ -212,7 +240,9 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
                     integer(v, "promp-steps", p.prompSteps()), v.real("promp-clip", p.prompClip()),
                     v.real("promp-kl-weight", p.prompKlWeight()), seed,
                     bool(raw, where, "standardize-advantages", p.standardizeAdvantages()),
-                    v.parse("advantage-baseline", AdvantageBaseline::parse, p.advantageBaseline()));
+                    v.parse("advantage-baseline", AdvantageBaseline::parse, p.advantageBaseline()),
+                    integer(v, "normalizer-warmup", p.normalizerWarmup()),
+                    bool(raw, where, "normalizer-post", p.normalizerPost()), integer(v, "fisher-tasks", p.fisherTasks()));
             int maxStaleness = integer(v, "max-staleness", 0);
             int workers = integer(v, "workers", 2);
             int partitions = integer(v, "partitions", 3);
@@ -227,7 +257,7 @@ public record ContinuousExperimentFile(String experimentId, ContinuousExperiment
                         : "validate-every must be >= 0 (0 = off), got " + validateEvery);
             }
             return new ContinuousExperimentFile(ExperimentFile.checkExperimentId(v.string("experiment-id", null), where), exp, maxStaleness, workers, partitions,
-                    validateEvery, numerics);
+                    validateEvery, numerics, format);
         } catch (IllegalArgumentException e) {
             throw e.getMessage().startsWith(where) ? e : new IllegalArgumentException(where + ": " + e.getMessage());
         }

@@ -72,6 +72,7 @@ public record ExperimentFile(String experimentId, TabularExperimentConfig experi
             Map.entry("max-staleness", 1_000L), Map.entry("pre-rollouts", 100_000L), Map.entry("post-rollouts", 100_000L),
             Map.entry("inner-steps", 1_000_000L), Map.entry("cg-iterations", 10_000L), Map.entry("horizon", 100_000L),
             Map.entry("continuation", 100_000L), Map.entry("eval-episodes", 100_000L), Map.entry("fisher-states", 10_000_000L),
+            Map.entry("normalizer-warmup", 100_000L), Map.entry("fisher-tasks", 100_000L),
             Map.entry("promp-steps", 10_000L), Map.entry("validate-every", 10_000_000L));
 
     /**

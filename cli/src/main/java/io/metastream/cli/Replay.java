@@ -67,7 +67,7 @@ final class Replay {
         if (recorded instanceof ContinuousExperimentFile cf) {
             cf.requireCurrentNumerics("replay");
         }
-        RunConfig ef = RunConfig.parse(recorded.canonicalText(), "manifest of " + source,
+        RunConfig ef = RunConfig.parseRecorded(recorded.canonicalText(), "manifest of " + source,
                 List.of("experiment-id=" + target, "iterations=" + rounds));
         if (ExperimentLog.read(bootstrap, clientProps, target).manifest() != null) {
             throw new IllegalArgumentException("experiment '" + target + "' already exists: choose another --as");

@@ -64,13 +64,28 @@ public sealed interface RunConfig permits ExperimentFile, ContinuousExperimentFi
 
     /**
      * Parses the config text recorded in an experiment's manifest: as {@link #parse}, except that a continuous
-     * config without the {@code numerics} key was recorded before the key existed, so it means numerics 1.
+     * config without the {@code numerics} key was recorded before the key existed, so it means numerics 1, and one
+     * without {@code config-format} means config format 1 (the defaults its absent keys had when it was recorded).
      */
     static RunConfig parseRecorded(String text, String where) {
+        return parseRecorded(text, where, List.of());
+    }
+
+    /** {@link #parseRecorded(String, String)}, then {@code key=value} overrides. */
+    static RunConfig parseRecorded(String text, String where, List<String> overrides) {
         Map<String, Object> raw = ExperimentFile.rawMap(text, where, List.of());
         Object family = raw.get("family");
-        boolean old = family != null && isContinuous(String.valueOf(family)) && !raw.containsKey("numerics");
-        return parse(text, where, old ? List.of("numerics=1") : List.of());
+        List<String> all = new ArrayList<>();
+        if (family != null && isContinuous(String.valueOf(family))) {
+            if (!raw.containsKey("numerics")) {
+                all.add("numerics=1");
+            }
+            if (!raw.containsKey("config-format")) {
+                all.add("config-format=1");
+            }
+        }
+        all.addAll(overrides);
+        return parse(text, where, all);
     }
 
     /** Parses config text (a file's or a manifest's) as the kind its {@code family} names; errors name {@code where}. */

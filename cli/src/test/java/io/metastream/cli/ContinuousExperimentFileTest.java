@@ -31,7 +31,7 @@ class ContinuousExperimentFileTest {
             assertThat(c).isInstanceOf(ContinuousExperimentFile.class);
             assertThat(c.experimentId()).isEqualTo(family + "-alg1");
             assertThat(c.experiment()).as(family)
-                    .isEqualTo(ContinuousExperimentConfig.paper(family, ContinuousAlgorithm.ALG1, 0));
+                    .isEqualTo(ContinuousExperimentConfig.paper(family, ContinuousAlgorithm.ALG1, 0, ContinuousExperimentConfig.FORMAT));
         }
         RunConfig pointNav = RunConfig.load(CONFIGS.resolve("pointnav-alg1.yaml"), List.of());
         assertThat(pointNav.experiment()).isEqualTo(ContinuousExperimentConfig.pointNav(ContinuousAlgorithm.ALG1, 0));
@@ -50,13 +50,13 @@ class ContinuousExperimentFileTest {
                 RunConfig c = RunConfig.load(file, List.of());
                 assertThat(c.experimentId()).isEqualTo(family + "-" + m.label());
                 assertThat(c.experiment()).as(file.toString())
-                        .isEqualTo(ContinuousExperimentConfig.paper(family, ContinuousAlgorithm.ALG1, 0).withMethod(m));
+                        .isEqualTo(ContinuousExperimentConfig.paper(family, ContinuousAlgorithm.ALG1, 0, 2).withMethod(m));
                 baselines++;
             }
         }
         assertThat(baselines).isEqualTo(10);
         assertThat(RunConfig.load(CONFIGS.resolve("halfcheetah-vel-short.yaml"), List.of()).experiment())
-                .isEqualTo(ContinuousExperimentConfig.paper("halfcheetah-vel", ContinuousAlgorithm.ALG1, 0).withIterations(30));
+                .isEqualTo(ContinuousExperimentConfig.paper("halfcheetah-vel", ContinuousAlgorithm.ALG1, 0, 2).withIterations(30));
         // the standardised-advantages experiment: the paper's BO-MRL setting with only that switch on
         ContinuousExperimentConfig std = (ContinuousExperimentConfig) RunConfig.load(
                 CONFIGS.resolve("halfcheetah-vel-alg1-std.yaml"), List.of()).experiment();
@@ -210,7 +210,7 @@ class ContinuousExperimentFileTest {
                 List.of("standardize-advantages=true"));
         assertThat(on.experiment().standardizeAdvantages()).isTrue();
         assertThat(on.experiment()).isNotEqualTo(plain.experiment());
-        assertThat(on.canonicalText()).contains("promp-kl-weight: 5.0E-4\nstandardize-advantages: true\nnumerics: 2\nmax-staleness: 0\n");
+        assertThat(on.canonicalText()).contains("promp-kl-weight: 5.0E-4\nstandardize-advantages: true\nnumerics: 2\nconfig-format: 2\nmax-staleness: 0\n");
         ContinuousExperimentFile back = ContinuousExperimentFile.parse(on.canonicalText(), "canonical", List.of());
         assertThat(back.experiment()).isEqualTo(on.experiment());
         assertThat(back.canonicalText()).isEqualTo(on.canonicalText());
@@ -235,7 +235,7 @@ class ContinuousExperimentFileTest {
             ContinuousExperimentFile lfb = (ContinuousExperimentFile) RunConfig.load(CONFIGS.resolve("halfcheetah-vel-alg1.yaml"),
                     List.of("method=" + method, "advantage-baseline=linear-feature"));
             assertThat(lfb.experiment().advantageBaseline()).isEqualTo(AdvantageBaseline.LINEAR_FEATURE);
-            assertThat(lfb.canonicalText()).contains("promp-kl-weight: 5.0E-4\nadvantage-baseline: linear-feature\nnumerics: 2\nmax-staleness: 0\n");
+            assertThat(lfb.canonicalText()).contains("promp-kl-weight: 5.0E-4\nadvantage-baseline: linear-feature\nnumerics: 2\nconfig-format: 2\nmax-staleness: 0\n");
             ContinuousExperimentFile back = ContinuousExperimentFile.parse(lfb.canonicalText(), "canonical", List.of());
             assertThat(back.experiment()).isEqualTo(lfb.experiment());
             assertThat(back.canonicalText()).isEqualTo(lfb.canonicalText());
@@ -301,7 +301,7 @@ class ContinuousExperimentFileTest {
     void numericsVersionIsRecordedAndOldRecordsAreRefusedInOneLine(@TempDir Path dir) throws IOException {
         ContinuousExperimentFile fresh = (ContinuousExperimentFile) RunConfig.load(CONFIGS.resolve("halfcheetah-vel-alg1.yaml"), List.of());
         assertThat(fresh.numerics()).isEqualTo(ContinuousExperimentFile.NUMERICS).isEqualTo(2);
-        assertThat(fresh.canonicalText()).contains("\nnumerics: 2\nmax-staleness: 0\n");
+        assertThat(fresh.canonicalText()).contains("\nnumerics: 2\nconfig-format: 2\nmax-staleness: 0\n");
         assertThat(((ContinuousExperimentFile) RunConfig.parseRecorded(fresh.canonicalText(), "m")).numerics()).isEqualTo(2);
         fresh.requireCurrentNumerics("replay");
 
@@ -327,5 +327,69 @@ class ContinuousExperimentFileTest {
         ContinuousExperimentFile one = (ContinuousExperimentFile) RunConfig.load(f, List.of("numerics=1"));
         assertThat(one.canonicalText()).doesNotContain("numerics");
         assertThatThrownBy(one::requireRunnable).hasMessageContaining("x uses numerics 1");
+    }
+
+    /**
+     * The config format (issue 32): a config file without the key takes the authors' scripts for the keys it leaves
+     * out (format 2), recorded as {@code config-format: 2} with the keys format 2 introduced; a manifest recorded
+     * before the key existed (every committed result) reads back as format 1 with our earlier defaults and its
+     * canonical text unchanged, also through replay's re-parse of that text.
+     */
+    @Test
+    void configFormatChoosesTheDefaultsAndOldRecordsKeepTheirMeaning(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("hc.yaml");
+        Files.writeString(f, "experiment-id: hc\nfamily: halfcheetah-vel\nalg: 1\n");
+        ContinuousExperimentFile fresh = (ContinuousExperimentFile) RunConfig.load(f, List.of());
+        ContinuousExperimentConfig e = fresh.experiment();
+        assertThat(fresh.configFormat()).isEqualTo(ContinuousExperimentConfig.FORMAT).isEqualTo(2);
+        assertThat(List.of(e.continuation(), e.evalEpisodes(), e.normalizerWarmup(), e.fisherTasks())).containsExactly(200, 20, 100, 5);
+        assertThat(e.outputScale()).isEqualTo(0.1);
+        assertThat(e.cgDamping()).isEqualTo(0.0);
+        assertThat(e.normalizerPost()).isTrue();
+        assertThat(e.advantageBaseline()).isEqualTo(AdvantageBaseline.BATCH_MEAN);
+        assertThat(fresh.canonicalText()).contains("\nfisher-states: 2000\nfisher-tasks: 5\nnormalize-observations: true\nnormalizer-warmup: 100\nnormalizer-post: true\n")
+                .contains("\nnumerics: 2\nconfig-format: 2\nmax-staleness: 0\n");
+        ContinuousExperimentFile back = (ContinuousExperimentFile) RunConfig.parseRecorded(fresh.canonicalText(), "m");
+        assertThat(back.experiment()).isEqualTo(e);
+        assertThat(back.canonicalText()).isEqualTo(fresh.canonicalText());
+        ContinuousExperimentConfig antDir = ((ContinuousExperimentFile) RunConfig.load(f, List.of("family=ant-dir"))).experiment();
+        assertThat(List.of(antDir.evalEpisodes(), antDir.fisherTasks(), antDir.preRollouts())).containsExactly(40, 4, 40);
+
+        // format 1: the defaults before the key, and a canonical text without any of format 2's keys
+        ContinuousExperimentFile one = (ContinuousExperimentFile) RunConfig.load(f, List.of("config-format=1"));
+        assertThat(one.experiment()).isEqualTo(ContinuousExperimentConfig.paper("halfcheetah-vel", ContinuousAlgorithm.ALG1, 0, 1));
+        assertThat(List.of(one.experiment().continuation(), one.experiment().evalEpisodes(), one.experiment().normalizerWarmup(),
+                one.experiment().fisherTasks())).containsExactly(100, 10, 0, 0);
+        assertThat(one.experiment().cgDamping()).isEqualTo(1e-5);
+        assertThat(one.experiment().normalizerPost()).isFalse();
+        assertThat(one.canonicalText()).doesNotContain("config-format").doesNotContain("fisher-tasks").doesNotContain("normalizer-");
+        ContinuousExperimentFile oneBack = (ContinuousExperimentFile) RunConfig.parseRecorded(one.canonicalText(), "m");
+        assertThat(oneBack.configFormat()).isEqualTo(1);
+        assertThat(oneBack.experiment()).isEqualTo(one.experiment());
+        // replay re-parses a recorded text with overrides: still format 1
+        ContinuousExperimentFile replayed = (ContinuousExperimentFile) RunConfig.parseRecorded(one.canonicalText(), "m",
+                List.of("experiment-id=y", "iterations=3"));
+        assertThat(replayed.experiment()).isEqualTo(one.experiment().withIterations(3));
+        // a format-2 key set in format 1 is recorded, so the text still means what was run
+        ContinuousExperimentFile warmed = (ContinuousExperimentFile) RunConfig.load(f, List.of("config-format=1", "normalizer-warmup=7"));
+        assertThat(warmed.canonicalText()).contains("\nnormalizer-warmup: 7\n").doesNotContain("fisher-tasks");
+        assertThat(((ContinuousExperimentFile) RunConfig.parseRecorded(warmed.canonicalText(), "m")).experiment())
+                .isEqualTo(warmed.experiment());
+
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("config-format=3"))).hasMessageContaining(f.toString())
+                .hasMessageContaining("key 'config-format' must be 1 or 2, got 3").hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("normalizer-warmup=-1"))).hasMessageContaining("normalizer-warmup must be >= 0");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("normalize-observations=false")))
+                .hasMessageContaining("normalizer-warmup needs normalize-observations: true").hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("normalizer-warmup=0", "normalize-observations=false")))
+                .hasMessageContaining("normalizer-post needs normalize-observations: true");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("normalizer-post=maybe")))
+                .hasMessageContaining("key 'normalizer-post' must be true or false, got 'maybe'");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("fisher-tasks=-2"))).hasMessageContaining("fisher-tasks must be >= 0");
+        assertThatThrownBy(() -> RunConfig.load(f, List.of("normalizer-warmup=100001"))).hasMessageContaining("normalizer-warmup");
+        // point navigation keeps its CI setting in every format (nothing to warm up)
+        Path pn = dir.resolve("pn.yaml");
+        Files.writeString(pn, "experiment-id: pn\nfamily: pointnav\nalg: 1\n");
+        assertThat(RunConfig.load(pn, List.of()).experiment()).isEqualTo(ContinuousExperimentConfig.pointNav(ContinuousAlgorithm.ALG1, 0));
     }
 }

@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -105,6 +106,47 @@ class ContinuousPipelineIntegrationTest {
         List<String> reasons = deadLetters(bootstrap, id, 2).stream().map(DeadLetter::getReason).toList();
         assertThat(reasons).anyMatch(r -> r.startsWith("EVAL episode of a continuous experiment"));
         assertThat(reasons).anyMatch(r -> r.startsWith("episode index 99 outside the batch [0, 6)"));
+    }
+
+    /**
+     * The authors' scripts' settings (config format 2): the trainer warms the normaliser with rollouts of φ₀ before
+     * publishing version 0, the normaliser absorbs the POST rollouts' observations too, and the meta-step's Fisher uses
+     * the first tasks' states: still the reference loop bit for bit.
+     */
+    @Test
+    void warmedNormaliserAndFisherOnTheFirstTasksReproduceTheReferenceLoop(EmbeddedKafkaBroker broker) throws Exception {
+        ContinuousExperimentConfig exp = tiny().withNormalizerAndFisher(4, true, 2).withIterations(2);
+        List<double[]> reference = new ArrayList<>();
+        ContinuousMetaTrainer.Result ref = new ContinuousMetaTrainer<>(exp, new PointNavigationFamily())
+                .train(s -> reference.add(s.phi()));
+        String id = SharedKafkaBroker.uniqueName("continuous-warm");
+        String bootstrap = broker.bootstrapServers();
+        ExperimentTopics.create(bootstrap, id, 3, (short) 1, Map.of());
+        List<StreamingTrainer.RoundSummary> rounds = new ArrayList<>();
+        WorkerConfig workers = WorkerConfig.of(id, "w0", bootstrap).withExperiment(exp);
+        try (RolloutWorker w0 = RolloutWorker.start(workers);
+             AdapterApp adapter = AdapterApp.create(AdapterConfig.of(id, exp), bootstrap).start();
+             StreamingTrainer trainer = new StreamingTrainer(new TrainerConfig(id, bootstrap, exp, Duration.ofMinutes(2), 0,
+                     Map.of()))) {
+            trainer.run(rounds::add);
+        }
+        // a config of a newer format given for an experiment recorded before the key: one line says how to resume it
+        try (StreamingTrainer newer = new StreamingTrainer(new TrainerConfig(id, bootstrap, exp, Duration.ofMinutes(2), 0,
+                Map.of(), exp + "\nconfig-format: 2\n"))) {
+            assertThatThrownBy(() -> newer.run(r -> { })).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("it was recorded with config format 1")
+                    .hasMessageContaining("add 'config-format: 1' to the config file");
+        }
+        assertThat(rounds).hasSize(2);
+        for (int v = 0; v < reference.size(); v++) {
+            assertThat(rounds.get(v).phi()).as("meta-prior version %d", v + 1).containsExactly(reference.get(v));
+        }
+        // version 0 already carries the warm-up's moments: 4 rollouts of H = 10 steps
+        assertThat(policy(bootstrap, id, id + "/prior/v0").getObservationCount()).isEqualTo(40L);
+        PolicyParams last = policy(bootstrap, id, id + "/prior/v2");
+        assertThat(last.getObservationCount()).isEqualTo(ref.moments().count())
+                .isEqualTo(40L + 2L * exp.tasksPerIteration() * (exp.preRollouts() + exp.postRollouts()) * exp.horizon());
+        assertThat(last.getObservationM2()).containsExactly(boxed(ref.moments().m2()));
     }
 
     /**

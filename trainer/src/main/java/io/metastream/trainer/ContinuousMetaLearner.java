@@ -6,6 +6,7 @@ import io.metastream.core.meta.ContinuousBoMrl;
 import io.metastream.core.meta.ContinuousExperimentConfig;
 import io.metastream.core.meta.ContinuousMetaTrainer;
 import io.metastream.core.meta.ContinuousMethod;
+import io.metastream.core.meta.NormalizerWarmUp;
 import io.metastream.core.meta.TabularBoMrl;
 import io.metastream.core.random.Purpose;
 import io.metastream.core.task.ContinuousTaskFamily;
@@ -49,11 +50,16 @@ final class ContinuousMetaLearner implements MetaLearner {
             throw new IllegalArgumentException("method " + exp.method().label() + " needs every task's PRE and POST batches at"
                     + " the meta-step, which the streaming trainer does not receive: it runs in-process only");
         }
-        this.moments = RunningMoments.empty(family.obsDim());
     }
 
-    /** The observation moments accumulated over the rounds updated so far. */
+    /**
+     * The observation moments accumulated over the rounds updated so far: at the start, those of the normaliser's
+     * warm-up ({@link NormalizerWarmUp}, computed here on first use unless a decision's state was restored).
+     */
     RunningMoments moments() {
+        if (moments == null) {
+            moments = NormalizerWarmUp.moments(exp, family, method.initialPhi());
+        }
         return moments;
     }
 
@@ -68,11 +74,12 @@ final class ContinuousMetaLearner implements MetaLearner {
         shape.add(family.obsDim());
         Arrays.stream(exp.hidden()).forEach(shape::add);
         shape.add(family.actDim());
-        boolean empty = moments.count() == 0;
+        RunningMoments m = moments();
+        boolean empty = m.count() == 0;
         return PolicyParams.newBuilder().setPolicyType("gaussian-mlp").setShape(shape)
-                .setParams(DoubleList.copyOf(phi)).setObservationCount(moments.count())
-                .setObservationMean(empty ? List.of() : DoubleList.copyOf(moments.mean()))
-                .setObservationM2(empty ? List.of() : DoubleList.copyOf(moments.m2()));
+                .setParams(DoubleList.copyOf(phi)).setObservationCount(m.count())
+                .setObservationMean(empty ? List.of() : DoubleList.copyOf(m.mean()))
+                .setObservationM2(empty ? List.of() : DoubleList.copyOf(m.m2()));
     }
 
     @Override
@@ -97,7 +104,7 @@ final class ContinuousMetaLearner implements MetaLearner {
             results.add(taskResult(g));
         }
         ContinuousBoMrl.MetaUpdate step = method.metaUpdate(phi, results, List.of());
-        moments = ContinuousBoMrl.mergeMoments(moments, results);
+        moments = ContinuousBoMrl.mergeMoments(moments(), results);
         Map<String, Double> d = new LinkedHashMap<>();
         d.put("trpoAccepted", step.trpo().accepted() ? 1.0 : 0.0);
         d.put("trpoHalvings", (double) step.trpo().halvings());
@@ -110,12 +117,13 @@ final class ContinuousMetaLearner implements MetaLearner {
 
     @Override
     public double[] state() {
-        int d = moments.dim();
+        RunningMoments m = moments();
+        int d = m.dim();
         double[] optimizer = method.optimizerState();
         double[] out = new double[1 + 2 * d + optimizer.length];
-        out[0] = moments.count();
-        System.arraycopy(moments.mean(), 0, out, 1, d);
-        System.arraycopy(moments.m2(), 0, out, 1 + d, d);
+        out[0] = m.count();
+        System.arraycopy(m.mean(), 0, out, 1, d);
+        System.arraycopy(m.m2(), 0, out, 1 + d, d);
         System.arraycopy(optimizer, 0, out, 1 + 2 * d, optimizer.length);
         return out;
     }

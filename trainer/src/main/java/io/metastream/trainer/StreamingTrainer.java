@@ -568,9 +568,13 @@ public final class StreamingTrainer implements AutoCloseable {
         String recorded = log.manifest().getConfigText();
         if (!recorded.equals(config.manifestConfig())) {
             boolean numerics1 = config.manifestConfig().contains("\nnumerics: ") && !recorded.contains("\nnumerics: ");
+            boolean format1 = config.manifestConfig().contains("\nconfig-format: ")
+                    && !recorded.contains("\nconfig-format: ");
             throw new IllegalArgumentException("experiment " + config.experimentId() + " already exists with a different"
                     + " configuration; " + (numerics1 ? "it was recorded with numerics 1 (before the 'numerics' key existed),"
                     + " which this code does not compute: resume it with the code version experiments/README.md names."
+                    : format1 ? "it was recorded with config format 1 (before the 'config-format' key existed): add"
+                    + " 'config-format: 1' to the config file (or --set config-format=1) to resume it with its defaults."
                     : "resume it with the configuration in its manifest, or start a new experiment-id.")
                     + System.lineSeparator() + "recorded: " + recorded.strip().replace(System.lineSeparator(), "; ")
                     + System.lineSeparator() + "given:    " + config.manifestConfig().strip().replace(System.lineSeparator(), "; "));

@@ -50,7 +50,8 @@ public final class ContinuousBoMrl implements ContinuousMethod {
      * @param klAdaptedPrior mean_s KL(π_θ* ‖ π_φ) over the PRE states
      * @param preReturn      mean undiscounted H-step return of the PRE collection (π_φ)
      * @param postReturn     mean undiscounted H-step return of the POST collection (π_θ*)
-     * @param preMoments     moments of the raw PRE observations s_0 … s_{T−1}, episodes in order
+     * @param preMoments     moments of the raw observations the task adds to the normaliser: its PRE rollouts'
+     *                       s_0 … s_{T−1}, episodes in order, and then its POST rollouts' with {@code normalizer-post}
      * @param fisherRows     m, the number of PRE states kept
      * @param fisherStates   m × obsDim normalised PRE states (evenly spaced rows, at most {@code fisherStates})
      */
@@ -135,8 +136,18 @@ public final class ContinuousBoMrl implements ContinuousMethod {
         int m = Math.min(pre.n(), config.fisherStates());
         return new TaskResult(h.metaGradient(), h.cgSolution(), theta.clone(), h.cgResidual(), klAdapted,
                 ContinuousRollouts.meanUndiscountedReturn(preEpisodes), ContinuousRollouts.meanUndiscountedReturn(postEpisodes),
-                RunningMoments.ofTrajectories(preEpisodes, pre.obsDim()), m, evenlySpacedRows(pre.obs(), pre.n(),
+                taskMoments(config, preEpisodes, postEpisodes, pre.obsDim()), m, evenlySpacedRows(pre.obs(), pre.n(),
                         pre.obsDim(), m));
+    }
+
+    /**
+     * The raw observations a task adds to the normaliser after the meta-step: its PRE rollouts' s_0 … s_{T−1}, episodes
+     * in order, followed by its POST rollouts' when the config says {@code normalizer-post}.
+     */
+    static RunningMoments taskMoments(ContinuousExperimentConfig config, List<ContinuousTrajectory> preEpisodes,
+                                      List<ContinuousTrajectory> postEpisodes, int obsDim) {
+        RunningMoments pre = RunningMoments.ofTrajectories(preEpisodes, obsDim);
+        return config.normalizerPost() ? pre.merge(RunningMoments.ofTrajectories(postEpisodes, obsDim)) : pre;
     }
 
     @Override
@@ -165,19 +176,32 @@ public final class ContinuousBoMrl implements ContinuousMethod {
 
     /** One TRPO step from φ on the meta-loss surrogate of the tasks' results (slot order). */
     public MetaUpdate metaUpdate(double[] phi, List<TaskResult> slotOrder) {
-        int obsDim = policy.obsDim();
-        int rows = 0;
-        for (TaskResult r : slotOrder) {
-            rows += r.fisherRows();
-        }
-        double[] states = new double[rows * obsDim];
-        int row = 0;
-        for (TaskResult r : slotOrder) {
-            System.arraycopy(r.fisherStates(), 0, states, row * obsDim, r.fisherRows() * obsDim);
-            row += r.fisherRows();
-        }
-        TrpoStep.Result step = trpo.step(phi, states, rows, metaLoss(slotOrder));
+        FisherStates states = FisherStates.of(slotOrder, policy.obsDim(), config.fisherTasks());
+        TrpoStep.Result step = trpo.step(phi, states.obs(), states.rows(), metaLoss(slotOrder));
         return new MetaUpdate(step.theta(), mean(slotOrder.stream().map(TaskResult::metaGradient).toList()), step);
+    }
+
+    /**
+     * The states of the meta-step's Fisher products and line-search KL: the kept PRE states of the first
+     * {@code fisherTasks} results (every result when 0), stacked in slot order.
+     */
+    public record FisherStates(double[] obs, int rows) {
+
+        public static FisherStates of(List<TaskResult> slotOrder, int obsDim, int fisherTasks) {
+            List<TaskResult> used = fisherTasks == 0 || fisherTasks >= slotOrder.size() ? slotOrder
+                    : slotOrder.subList(0, fisherTasks);
+            int rows = 0;
+            for (TaskResult r : used) {
+                rows += r.fisherRows();
+            }
+            double[] obs = new double[rows * obsDim];
+            int row = 0;
+            for (TaskResult r : used) {
+                System.arraycopy(r.fisherStates(), 0, obs, row * obsDim, r.fisherRows() * obsDim);
+                row += r.fisherRows();
+            }
+            return new FisherStates(obs, rows);
+        }
     }
 
     /** M(φ) = mean_τ −x_τ·∇_θ D(θ*_τ, φ) over each task's kept PRE states, terms in slot order. */

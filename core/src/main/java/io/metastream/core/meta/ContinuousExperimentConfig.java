@@ -59,8 +59,35 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
                                          int fisherStates, boolean normalizeObservations, MetaMethod method,
                                          double innerStepSize, double metaLearningRate, int prompSteps,
                                          double prompClip, double prompKlWeight, long seed,
-                                         boolean standardizeAdvantages, AdvantageBaseline advantageBaseline)
+                                         boolean standardizeAdvantages, AdvantageBaseline advantageBaseline,
+                                         int normalizerWarmup, boolean normalizerPost, int fisherTasks)
         implements MetaExperiment {
+
+    /**
+     * The newest config format: the defaults a config file's absent keys take. Format 1 (every manifest recorded
+     * before the key {@code config-format} existed): our choices where the paper is silent (continuation 100,
+     * output-layer scale 0.01, CG damping 1e-5, 10 evaluation episodes, no normaliser warm-up, the Fisher on every
+     * task's states). Format 2: the authors' final scripts (EXPERIMENTS.md; {@link #paper(String, ContinuousAlgorithm,
+     * long, int)}).
+     */
+    public static final int FORMAT = 2;
+
+    /** The experiment without a normaliser warm-up and with the meta-step's Fisher on every task's states. */
+    public ContinuousExperimentConfig(String family, ContinuousAlgorithm algorithm, int[] hidden, double initLogStd,
+                                      double outputScale, double lambda, int innerSteps, double innerLearningRate,
+                                      double innerMaxKl, int preRollouts, int postRollouts, int tasksPerIteration,
+                                      double gamma, int horizon, int continuation, int cgIterations, double cgDamping,
+                                      double metaMaxKl, int iterations, int testSteps, int evalEpisodes,
+                                      int fisherStates, boolean normalizeObservations, MetaMethod method,
+                                      double innerStepSize, double metaLearningRate, int prompSteps,
+                                      double prompClip, double prompKlWeight, long seed,
+                                      boolean standardizeAdvantages, AdvantageBaseline advantageBaseline) {
+        this(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps, innerLearningRate, innerMaxKl,
+                preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation, cgIterations, cgDamping,
+                metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates, normalizeObservations, method,
+                innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed, standardizeAdvantages,
+                advantageBaseline, 0, false, 0);
+    }
 
     /** The experiment with BOMRL.md's batch-mean advantage baseline. */
     public ContinuousExperimentConfig(String family, ContinuousAlgorithm algorithm, int[] hidden, double initLogStd,
@@ -130,33 +157,58 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
         if (!(prompKlWeight >= 0) || !Double.isFinite(prompKlWeight)) {
             throw new IllegalArgumentException("promp-kl-weight must be >= 0 and finite, got " + prompKlWeight);
         }
+        nonNegative("normalizer-warmup", normalizerWarmup);
+        if (normalizerWarmup > 0 && !normalizeObservations) {
+            throw new IllegalArgumentException("normalizer-warmup needs normalize-observations: true (got "
+                    + normalizerWarmup + " warm-up rollouts for a policy that sees raw observations)");
+        }
+        if (normalizerPost && !normalizeObservations) {
+            throw new IllegalArgumentException("normalizer-post needs normalize-observations: true");
+        }
+        nonNegative("fisher-tasks", fisherTasks);
         if (standardizeAdvantages && method != MetaMethod.BOMRL) {
             throw new IllegalArgumentException("standardize-advantages applies to method bomrl only ("
                     + method.label() + " always standardises its advantages)");
         }
     }
 
+    /** {@link #paper(String, ContinuousAlgorithm, long, int)} in config format 1. */
+    public static ContinuousExperimentConfig paper(String family, ContinuousAlgorithm algorithm, long seed) {
+        return paper(family, algorithm, seed, 1);
+    }
+
     /**
      * The paper's setting for a MuJoCo family (EXPERIMENTS.md): MLP 128-128, log σ −0.7, λ 0.5,
      * 50 Adam steps at 1e-3, 20 PRE rollouts (40 Ant-Dir), 100 POST, 10 tasks (velocity) or 4
      * (direction), γ 0.995, horizon 200, CG 10, TRPO max_kl 0.01 / 0.03, 500 iterations, meta-test
-     * 0..3 steps. Our choices where the paper is silent: continuation C = 100 steps, 10 evaluation
-     * episodes, at most 2000 Fisher states per task. Method BO-MRL; the baselines' settings take the
-     * MAML/ProMP papers' values (inner step 0.1, outer Adam 1e-3, ProMP 5 steps, clip 0.3, KL weight 5e-4).
+     * 0..3 steps, at most 2000 Fisher states per task. Where the paper is silent, config format 2 follows the
+     * authors' final scripts: a 200-step continuation, output-layer weights ×0.1, CG without damping, 20 evaluation
+     * episodes (40 Ant-Dir), the observation normaliser warmed with 100 rollouts of φ₀ and updated by the PRE and POST
+     * rollouts' observations, the meta-step's Fisher on the
+     * PRE states of the first 5 task batches (4 direction). Format 1 keeps our earlier choices (continuation 100,
+     * ×0.01, damping 1e-5, 10 episodes, no warm-up, PRE observations only, every task's states). Method BO-MRL; the baselines' settings take
+     * the MAML/ProMP papers' values (inner step 0.1, outer Adam 1e-3, ProMP 5 steps, clip 0.3, KL weight 5e-4).
      */
-    public static ContinuousExperimentConfig paper(String family, ContinuousAlgorithm algorithm, long seed) {
+    public static ContinuousExperimentConfig paper(String family, ContinuousAlgorithm algorithm, long seed, int format) {
         boolean direction = switch (family) {
             case "halfcheetah-vel", "ant-vel" -> false;
             case "halfcheetah-dir", "ant-dir" -> true;
             default -> throw new IllegalArgumentException("family must be one of halfcheetah-vel, halfcheetah-dir, ant-vel, "
                     + "ant-dir, got '" + family + "'");
         };
+        if (format < 1 || format > FORMAT) {
+            throw new IllegalArgumentException("config-format must be 1 or " + FORMAT + ", got " + format);
+        }
+        boolean scripts = format >= 2;
         LowerLevelConfig low = LowerLevelConfig.paper(algorithm);
         HypergradientConfig hyper = HypergradientConfig.paper();
-        return new ContinuousExperimentConfig(family, algorithm, new int[] {128, 128}, -0.7, 0.01, low.lambda(),
-                low.steps(), low.learningRate(), low.maxKl(), family.equals("ant-dir") ? 40 : 20, 100,
-                direction ? 4 : 10, 0.995, 200, 100, hyper.cgIterations(), hyper.cgDamping(), direction ? 0.03 : 0.01,
-                500, 3, 10, 2000, true, MetaMethod.BOMRL, 0.1, 1e-3, 5, 0.3, 5e-4, seed, false);
+        boolean antDir = family.equals("ant-dir");
+        return new ContinuousExperimentConfig(family, algorithm, new int[] {128, 128}, -0.7, scripts ? 0.1 : 0.01,
+                low.lambda(), low.steps(), low.learningRate(), low.maxKl(), antDir ? 40 : 20, 100,
+                direction ? 4 : 10, 0.995, 200, scripts ? 200 : 100, hyper.cgIterations(),
+                scripts ? 0 : hyper.cgDamping(), direction ? 0.03 : 0.01, 500, 3, scripts ? (antDir ? 40 : 20) : 10,
+                2000, true, MetaMethod.BOMRL, 0.1, 1e-3, 5, 0.3, 5e-4, seed, false, AdvantageBaseline.BATCH_MEAN,
+                scripts ? 100 : 0, scripts, scripts ? (direction ? 4 : 5) : 0);
     }
 
     /**
@@ -201,28 +253,31 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates,
                 normalizeObservations, method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight,
-                newSeed, standardizeAdvantages, advantageBaseline);
+                newSeed, standardizeAdvantages, advantageBaseline, normalizerWarmup, normalizerPost, fisherTasks);
     }
 
     public ContinuousExperimentConfig withIterations(int n) {
         return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, n, testSteps, evalEpisodes, fisherStates, normalizeObservations,
-                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed, standardizeAdvantages, advantageBaseline);
+                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed, standardizeAdvantages, advantageBaseline,
+                normalizerWarmup, normalizerPost, fisherTasks);
     }
 
     public ContinuousExperimentConfig withTestSteps(int k) {
         return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, iterations, k, evalEpisodes, fisherStates, normalizeObservations,
-                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed, standardizeAdvantages, advantageBaseline);
+                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed, standardizeAdvantages, advantageBaseline,
+                normalizerWarmup, normalizerPost, fisherTasks);
     }
 
     public ContinuousExperimentConfig withFisherStates(int cap) {
         return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, cap, normalizeObservations,
-                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed, standardizeAdvantages, advantageBaseline);
+                method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight, seed, standardizeAdvantages, advantageBaseline,
+                normalizerWarmup, normalizerPost, fisherTasks);
     }
 
     /**
@@ -234,7 +289,8 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates,
                 normalizeObservations, newMethod, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight,
-                seed, standardizeAdvantages && newMethod == MetaMethod.BOMRL, advantageBaseline);
+                seed, standardizeAdvantages && newMethod == MetaMethod.BOMRL, advantageBaseline, normalizerWarmup,
+                normalizerPost, fisherTasks);
     }
 
     /** The MAML-family step sizes: inner α and the outer Adam learning rate. */
@@ -243,7 +299,8 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates,
                 normalizeObservations, method, newInnerStepSize, newMetaLearningRate, prompSteps, prompClip,
-                prompKlWeight, seed, standardizeAdvantages, advantageBaseline);
+                prompKlWeight, seed, standardizeAdvantages, advantageBaseline,
+                normalizerWarmup, normalizerPost, fisherTasks);
     }
 
     /** This experiment with BO-MRL's {@code standardize-advantages} switch set. */
@@ -252,7 +309,7 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates,
                 normalizeObservations, method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight,
-                seed, on, advantageBaseline);
+                seed, on, advantageBaseline, normalizerWarmup, normalizerPost, fisherTasks);
     }
 
     /** This experiment with the given {@code advantage-baseline}. */
@@ -261,7 +318,16 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
                 innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
                 cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates,
                 normalizeObservations, method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight,
-                seed, standardizeAdvantages, baseline);
+                seed, standardizeAdvantages, baseline, normalizerWarmup, normalizerPost, fisherTasks);
+    }
+
+    /** This experiment with {@code normalizer-warmup}, {@code normalizer-post} and {@code fisher-tasks} set. */
+    public ContinuousExperimentConfig withNormalizerAndFisher(int warmupRollouts, boolean post, int tasks) {
+        return new ContinuousExperimentConfig(family, algorithm, hidden, initLogStd, outputScale, lambda, innerSteps,
+                innerLearningRate, innerMaxKl, preRollouts, postRollouts, tasksPerIteration, gamma, horizon, continuation,
+                cgIterations, cgDamping, metaMaxKl, iterations, testSteps, evalEpisodes, fisherStates,
+                normalizeObservations, method, innerStepSize, metaLearningRate, prompSteps, prompClip, prompKlWeight,
+                seed, standardizeAdvantages, advantageBaseline, warmupRollouts, post, tasks);
     }
 
     @Override
@@ -288,6 +354,9 @@ public record ContinuousExperimentConfig(String family, ContinuousAlgorithm algo
                 + ", prompSteps=" + prompSteps + ", prompClip=" + prompClip + ", prompKlWeight=" + prompKlWeight
                 + ", seed=" + seed + (standardizeAdvantages ? ", standardizeAdvantages=true" : "")
                 + (advantageBaseline != AdvantageBaseline.BATCH_MEAN ? ", advantageBaseline=" + advantageBaseline.label() : "")
+                + (normalizerWarmup != 0 ? ", normalizerWarmup=" + normalizerWarmup : "")
+                + (normalizerPost ? ", normalizerPost=true" : "")
+                + (fisherTasks != 0 ? ", fisherTasks=" + fisherTasks : "")
                 + "]";
     }
 

@@ -132,7 +132,7 @@ public final class ContinuousMaml implements ContinuousMethod {
         double[] metaGradient = metaGradient(phi, pre, g, preEpisodes.size(), postReturn - preReturn);
         int m = Math.min(pre.n(), config.fisherStates());
         return new ContinuousBoMrl.TaskResult(metaGradient, g, theta.clone(), 0, kl.value(theta, phi, pre.obs(), pre.n()),
-                preReturn, postReturn, RunningMoments.ofTrajectories(preEpisodes, pre.obsDim()), m,
+                preReturn, postReturn, ContinuousBoMrl.taskMoments(config, preEpisodes, postEpisodes, pre.obsDim()), m,
                 ContinuousBoMrl.evenlySpacedRows(pre.obs(), pre.n(), pre.obsDim(), m));
     }
 
@@ -195,12 +195,12 @@ public final class ContinuousMaml implements ContinuousMethod {
             throw new IllegalStateException("ProMP's outer step needs the POST batches: use proMpUpdate (in-process only)");
         }
         double[] mean = ContinuousBoMrl.mean(slotOrder.stream().map(ContinuousBoMrl.TaskResult::metaGradient).toList());
-        States states = states(slotOrder);
+        ContinuousBoMrl.FisherStates states = states(slotOrder);
         if (method == MetaMethod.MAML_VPG) {
             double[] next = adam.step(phi, negated(mean));
             return new ContinuousBoMrl.MetaUpdate(next, mean, adamReport(phi, next, states, -dotDelta(mean, next, phi)));
         }
-        TrpoStep.Result step = trpo.step(phi, states.obs, states.rows, linear(mean, phi));
+        TrpoStep.Result step = trpo.step(phi, states.obs(), states.rows(), linear(mean, phi));
         return new ContinuousBoMrl.MetaUpdate(step.theta(), mean, step);
     }
 
@@ -258,8 +258,8 @@ public final class ContinuousMaml implements ContinuousMethod {
         return -s / n;
     }
 
-    private TrpoStep.Result adamReport(double[] phiOld, double[] phiNew, States states, double improvement) {
-        double klNew = kl.value(phiOld, phiNew, states.obs, states.rows);
+    private TrpoStep.Result adamReport(double[] phiOld, double[] phiNew, ContinuousBoMrl.FisherStates states, double improvement) {
+        double klNew = kl.value(phiOld, phiNew, states.obs(), states.rows());
         return new TrpoStep.Result(phiNew.clone(), true, klNew, improvement, improvement, 0, 0);
     }
 
@@ -296,23 +296,9 @@ public final class ContinuousMaml implements ContinuousMethod {
         };
     }
 
-    private record States(double[] obs, int rows) {
-    }
-
-    /** The tasks' kept PRE states stacked in slot order. */
-    private States states(List<ContinuousBoMrl.TaskResult> slotOrder) {
-        int obsDim = policy.obsDim();
-        int rows = 0;
-        for (ContinuousBoMrl.TaskResult r : slotOrder) {
-            rows += r.fisherRows();
-        }
-        double[] obs = new double[rows * obsDim];
-        int row = 0;
-        for (ContinuousBoMrl.TaskResult r : slotOrder) {
-            System.arraycopy(r.fisherStates(), 0, obs, row * obsDim, r.fisherRows() * obsDim);
-            row += r.fisherRows();
-        }
-        return new States(obs, rows);
+    /** The meta-step's Fisher states ({@link ContinuousBoMrl.FisherStates}). */
+    private ContinuousBoMrl.FisherStates states(List<ContinuousBoMrl.TaskResult> slotOrder) {
+        return ContinuousBoMrl.FisherStates.of(slotOrder, policy.obsDim(), config.fisherTasks());
     }
 
     public ContinuousExperimentConfig config() {

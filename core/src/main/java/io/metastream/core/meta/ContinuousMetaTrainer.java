@@ -92,7 +92,7 @@ public final class ContinuousMetaTrainer<T> {
         ContinuousMethod steps = ContinuousMethod.of(config, family.obsDim(), family.actDim());
         double[] phi0 = steps.initialPhi();
         double[] phi = phi0.clone();
-        RunningMoments moments = RunningMoments.empty(family.obsDim());
+        RunningMoments moments = NormalizerWarmUp.moments(config, family, phi0);
         List<IterationStats> history = new ArrayList<>();
         ThreadLocal<TaskSteps> perThread = ThreadLocal.withInitial(() -> {
             ContinuousMethod m = ContinuousMethod.of(config, family.obsDim(), family.actDim());

@@ -14,7 +14,9 @@ public enum Purpose {
     BASELINE_POLICY_GRADIENT(6),
     MAP_GENERATION(7),
     /** The initial parameters φ₀ of a continuous policy (Glorot draws). */
-    POLICY_INIT(8);
+    POLICY_INIT(8),
+    /** The rollouts of φ₀ that warm the observation normaliser before iteration 0 (their tasks and episodes). */
+    NORMALIZER_WARMUP(9);
 
     private final long code;
 
