@@ -6,6 +6,8 @@ import org.apache.kafka.common.errors.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.List;
+
 /**
  * The {@code metastream} command. Subcommands are added as their roles land; every user mistake
  * (a bad option value, an invalid config) ends with a one-line message naming it, not a stack trace.
@@ -32,6 +34,22 @@ public final class MetastreamCommand implements Runnable {
      */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new MetastreamCommand());
+        if (args.length > 0 && !args[0].startsWith("-") && !cl.getSubcommands().containsKey(args[0])) {
+            // before parsing: picocli would let a --help after an unknown command print the top-level help, exit 0
+            cl.getErr().println("metastream: unknown command '" + args[0] + "'" + suggestions(cl, List.of(args[0]))
+                    + " (commands: " + String.join(", ", cl.getSubcommands().keySet()) + ")");
+            return 1;
+        }
+        cl.setParameterExceptionHandler((ex, given) -> {
+            CommandLine cmd = ex.getCommandLine();
+            List<String> unmatched = ex instanceof CommandLine.UnmatchedArgumentException u ? u.getUnmatched()
+                    : cmd.getUnmatchedArguments();
+            String message = unmatched.isEmpty() ? oneLine(ex) : "unknown " + (unmatched.get(0).startsWith("-") ? "option"
+                    : cmd.getSubcommands().isEmpty() ? "argument" : "command") + " '" + unmatched.get(0) + "'";
+            cmd.getErr().println("metastream: " + message + suggestions(cmd, unmatched) + " (see '"
+                    + cmd.getCommandSpec().qualifiedName() + " --help')");
+            return 1;
+        });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             String message = userError(ex);
             if (message != null) {
@@ -87,6 +105,42 @@ public final class MetastreamCommand implements Runnable {
             }
         }
         return null;
+    }
+
+    /**
+     * "; did you mean 'x'?" naming the subcommands and options of {@code cmd} within two edits (a transposition is one)
+     * of the first unmatched word, or "".
+     */
+    static String suggestions(CommandLine cmd, List<String> unmatched) {
+        if (unmatched.isEmpty() || unmatched.get(0).length() < 3) {
+            return "";
+        }
+        String word = unmatched.get(0).contains("=") ? unmatched.get(0).substring(0, unmatched.get(0).indexOf('='))
+                : unmatched.get(0);
+        List<String> names = new java.util.ArrayList<>(cmd.getSubcommands().keySet());
+        names.addAll(cmd.getCommandSpec().optionsMap().keySet());
+        List<String> close = names.stream().filter(n -> editDistance(word, n) <= Math.min(2, Math.max(1, word.length() / 3)))
+                .sorted().limit(3).map(n -> "'" + n + "'").toList();
+        return close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?";
+    }
+
+    /** Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent transpositions. */
+    static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            for (int j = 0; j <= b.length(); j++) {
+                if (i == 0 || j == 0) {
+                    d[i][j] = i + j;
+                    continue;
+                }
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     private static String oneLine(Throwable t) {

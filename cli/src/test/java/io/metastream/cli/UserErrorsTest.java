@@ -61,6 +61,29 @@ class UserErrorsTest {
         }
     }
 
+    /** picocli's parse errors: one line on stderr naming the mistake and the nearest names, exit 1, nothing on stdout. */
+    @Test
+    void commandLineMistakesAreOneLineWithTheNearestNames() {
+        CapturedCommand.Result unknown = CapturedCommand.run("evaluate", "--help");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.out()).isEmpty();
+        assertThat(unknown.err().strip()).isEqualTo("metastream: unknown command 'evaluate' (commands: demo, run, worker, adapter,"
+                + " trainer, replay, report, compare, topics, checkpoint, broker, frozenlake, bench)");
+        assertThat(ContinuousExperimentFileTest.runCommand("rnu")).startsWith("metastream: unknown command 'rnu'; did you mean 'run'? (");
+        assertThat(ContinuousExperimentFileTest.runCommand("run", "--confg", "x"))
+                .isEqualTo("metastream: unknown option '--confg'; did you mean '--config'? (see 'metastream run --help')");
+        assertThat(ContinuousExperimentFileTest.runCommand("run", "--bogus"))
+                .isEqualTo("metastream: unknown option '--bogus' (see 'metastream run --help')");
+        assertThat(ContinuousExperimentFileTest.runCommand("demo", "--iterations", "abc")).isEqualTo("metastream: Invalid value"
+                + " for option '--iterations': 'abc' is not an int (see 'metastream demo --help')");
+        assertThat(ContinuousExperimentFileTest.runCommand("checkpoint", "exprt"))
+                .isEqualTo("metastream: unknown command 'exprt'; did you mean 'export'? (see 'metastream checkpoint --help')");
+        assertThat(ContinuousExperimentFileTest.runCommand("run", "--config")).isEqualTo("metastream: Missing required parameter"
+                + " for option '--config' (<config>) (see 'metastream run --help')");
+        assertThat(MetastreamCommand.editDistance("rnu", "run")).isEqualTo(1);
+        assertThat(MetastreamCommand.editDistance("kitten", "sitting")).isEqualTo(3);
+    }
+
     @Test
     void aBootstrapServerThatIsNoHostPortIsOneLine() {
         for (String servers : new String[] {"not a host", ""}) {
