@@ -37,6 +37,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Run directory (default: runs/demo-<timestamp>).")
     Path out;
 
+    @Option(names = "--ephemeral", description = "Delete the embedded broker's log on exit (default: keep it in"
+            + " <run directory>/kafka-log, where 'metastream broker --log-dir' serves it to report and replay).")
+    boolean ephemeral;
+
     @Override
     public Integer call() throws Exception {
         String id = "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -56,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         System.out.println("metastream demo: Frozen Lake high variance, Alg(1), " + iterations + " meta-iterations x "
                 + ef.experiment().tasksPerIteration() + " tasks x " + episodes + " episodes, " + workers + " workers -> " + dir);
-        RunSession.runAll(ef, null, Map.of(), dir, System.out);
+        RunSession.runAll(ef, null, ephemeral ? null : RunSession.keptLogDir(dir), Map.of(), dir, System.out, null);
         System.out.printf(java.util.Locale.ROOT, "demo finished in %.1f s; run directory %s%n", (System.nanoTime() - t0) / 1e9, dir);
         return 0;
     }

@@ -19,9 +19,13 @@ final class RunCommand implements Callable<Integer> {
     String bootstrapServers;
 
     @Option(names = "--broker-log-dir", paramLabel = "DIR",
-            description = "Keep the embedded broker's log in DIR (default: a temporary directory, deleted on exit). The same"
-                    + " command resumes a stopped run from it; 'metastream broker --log-dir DIR' serves it to report and replay.")
+            description = "Where the embedded broker keeps its log (default: <run directory>/kafka-log). The log outlives the"
+                    + " run: the same command resumes a stopped run from it; 'metastream broker --log-dir DIR' serves it to"
+                    + " report and replay.")
     Path brokerLogDir;
+
+    @Option(names = "--ephemeral", description = "Delete the embedded broker's log on exit (default: keep it).")
+    boolean ephemeral;
 
     @Option(names = "--client-config", paramLabel = "FILE",
             description = "Kafka client properties (security.protocol, sasl.*, ssl.*, timeouts) for every client (with --bootstrap-servers).")
@@ -39,12 +43,18 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--broker-log-dir is for the embedded broker; with --bootstrap-servers the cluster"
                     + " keeps the log: drop one of the two");
         }
+        if (ephemeral && (brokerLogDir != null || bootstrapServers != null)) {
+            throw new IllegalArgumentException("--ephemeral deletes the embedded broker's log; it goes with neither"
+                    + " --broker-log-dir nor --bootstrap-servers");
+        }
         RunConfig ef = config.loadAny();
         ef.requireRunnable();
         Path dir = output.directory(ef);
         System.out.println("metastream run: " + ef.experimentId() + " -> " + dir);
+        Path log = bootstrapServers != null || ephemeral ? null : brokerLogDir != null ? brokerLogDir
+                : RunSession.keptLogDir(dir);
         try (MetricsEndpoint m = metrics.start(ef.experimentId(), System.out)) {
-            RunSession.runAll(ef, bootstrapServers, brokerLogDir, ClientProperties.load(clientConfig), dir, System.out, m);
+            RunSession.runAll(ef, bootstrapServers, log, ClientProperties.load(clientConfig), dir, System.out, m);
         }
         return 0;
     }

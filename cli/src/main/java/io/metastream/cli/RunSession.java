@@ -66,10 +66,48 @@ final class RunSession {
         }
     }
 
+    /** Where {@code run} and {@code demo} keep the embedded broker's log by default: under the run directory. */
+    static Path keptLogDir(Path runDirectory) {
+        return runDirectory.resolve("kafka-log");
+    }
+
+    /**
+     * Refuses to write into a run directory that holds an earlier run of {@code id} unless the experiment is on this
+     * cluster, where the trainer resumes it (or refuses another configuration): a directory is never overwritten by a
+     * fresh start. {@code bootstrap} null: a new ephemeral broker, which holds no experiment.
+     */
+    static void requireNoOtherRun(Path dir, String bootstrap, Map<String, String> clientProps, String id) {
+        if (Files.exists(dir.resolve("config.txt"))
+                && (bootstrap == null || ExperimentLog.read(bootstrap, clientProps, id).manifest() == null)) {
+            throw new IllegalArgumentException("run directory " + dir + " holds an earlier run of " + id + " whose Kafka"
+                    + " log is not on this broker (it ran with --ephemeral, another --broker-log-dir or another cluster):"
+                    + " nothing there is overwritten; choose another --out, or resume that run where its log is");
+        }
+    }
+
+    /** "12.3 MB": the bytes under {@code dir}. */
+    static String sizeOf(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            long bytes = files.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+            return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "size unknown";
+        }
+    }
+
     private static void runAll(RunConfig ef, String bootstrapOrNull, Path brokerLogDirOrNull, Map<String, String> clientProps,
                                Path dir, PrintStream out, GracefulStop stop, MetricsEndpoint metrics) throws IOException {
         EmbeddedKafkaBroker broker = null;
         String bootstrap = bootstrapOrNull;
+        if (bootstrap == null && brokerLogDirOrNull == null) {
+            requireNoOtherRun(dir, null, clientProps, ef.experimentId());   // before starting a broker for nothing
+        }
         if (bootstrap == null) {
             EmbeddedKafkaBroker.Builder b = EmbeddedKafkaBroker.builder();
             if (brokerLogDirOrNull != null) {
@@ -83,6 +121,7 @@ final class RunSession {
         List<RolloutWorker> workers = new ArrayList<>();
         try {
             ExperimentTopics.create(bootstrap, ef.experimentId(), ef.partitions(), (short) 1, Map.copyOf(clientProps));
+            requireNoOtherRun(dir, bootstrap, clientProps, ef.experimentId());
             try (AdapterApp adapter = adapter(ef, bootstrap, clientProps, null).start()) {
                 bindAdapter(metrics, adapter);
                 for (int w = 0; w < ef.workers(); w++) {
@@ -137,6 +176,11 @@ final class RunSession {
         } finally {
             if (broker != null) {
                 broker.close();
+                if (brokerLogDirOrNull != null) {
+                    out.printf("the embedded broker's log is kept in %s (%s): 'metastream broker --log-dir %s' serves it to"
+                            + " report and replay, and the same command resumes the run from it%n", brokerLogDirOrNull,
+                            sizeOf(brokerLogDirOrNull), brokerLogDirOrNull);
+                }
             }
         }
     }

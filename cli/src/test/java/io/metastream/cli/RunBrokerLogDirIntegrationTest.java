@@ -13,11 +13,56 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code run --broker-log-dir DIR}: the embedded broker's log outlives the run, so a broker started later on
- * DIR serves the experiment to {@code report} (progress.csv identical to the run's) and the same run
- * command finds it completed; {@code --broker-log-dir} with {@code --bootstrap-servers} is a one-line error.
+ * The embedded broker's log outlives {@code run}: by default under the run directory ({@code kafka-log}), or in
+ * {@code --broker-log-dir DIR}. A broker started later on it serves the experiment to {@code report} (progress.csv
+ * identical to the run's) and {@code replay} (identical), and the same run command finds it completed; a run
+ * directory holding a run whose log is elsewhere is never overwritten; {@code --broker-log-dir} with
+ * {@code --bootstrap-servers} is a one-line error.
  */
 class RunBrokerLogDirIntegrationTest {
+
+    /** {@code run} of the point-navigation config, shrunk: its log is kept in the run directory and serves report and replay. */
+    @Test
+    void byDefaultTheLogIsKeptInTheRunDirectoryAndServesReportAndReplay(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        String[] run = {"run", "--config", "../configs/pointnav-alg1.yaml", "--set", "experiment-id=pn-kept", "--set",
+                "iterations=2", "--set", "tasks-per-iteration=2", "--set", "pre-rollouts=4", "--set", "post-rollouts=6",
+                "--set", "hidden=8", "--set", "test-steps=1", "--set", "eval-episodes=1", "--set", "workers=1", "--out",
+                out.toString()};
+        CapturedCommand.Result first = CapturedCommand.run(run);
+        assertThat(first.exit()).as(first.err()).isZero();
+        Path log = out.resolve("kafka-log");
+        assertThat(first.out()).contains("the embedded broker's log is kept in " + log + " (")
+                .contains("'metastream broker --log-dir " + log + "' serves it");
+        assertThat(log.resolve("metadata")).isDirectory();
+
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().logDir(log).build().start()) {
+            String b = broker.bootstrapServers();
+            assertThat(ExperimentLog.read(b, Map.of(), "pn-kept").decisions()).hasSize(2);
+            Path report = dir.resolve("report");
+            CapturedCommand.Result r = CapturedCommand.run("report", "--experiment", "pn-kept", "--bootstrap-servers", b,
+                    "--out", report.toString());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(report.resolve("progress.csv")).hasSameTextualContentAs(out.resolve("progress.csv"));
+            CapturedCommand.Result replay = CapturedCommand.run("replay", "--experiment", "pn-kept", "--as", "pn-kept-replay",
+                    "--bootstrap-servers", b);
+            assertThat(replay.exit()).as(replay.err()).isZero();
+            assertThat(replay.out()).contains("replay of pn-kept as pn-kept-replay: IDENTICAL");
+        }
+        // the directory holds that run: a fresh start with a log elsewhere is refused, the same command resumes (done)
+        String[] ephemeral = java.util.stream.Stream.concat(java.util.Arrays.stream(run), java.util.stream.Stream.of("--ephemeral"))
+                .toArray(String[]::new);
+        assertThat(ContinuousExperimentFileTest.runCommand(ephemeral)).isEqualTo("metastream: run directory " + out
+                + " holds an earlier run of pn-kept whose Kafka log is not on this broker (it ran with --ephemeral, another"
+                + " --broker-log-dir or another cluster): nothing there is overwritten; choose another --out, or resume that"
+                + " run where its log is");
+        CapturedCommand.Result again = CapturedCommand.run(run);
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains("experiment pn-kept already completed its 2 meta-iterations");
+        assertThat(ContinuousExperimentFileTest.runCommand("run", "--config", "../configs/pointnav-alg1.yaml", "--ephemeral",
+                "--broker-log-dir", dir.toString())).isEqualTo("metastream: --ephemeral deletes the embedded broker's log; it"
+                + " goes with neither --broker-log-dir nor --bootstrap-servers");
+    }
 
     @Test
     void theEmbeddedBrokersLogOutlivesTheRun(@TempDir Path dir) throws Exception {
