@@ -64,6 +64,24 @@ class RunBrokerLogDirIntegrationTest {
                 + " goes with neither --broker-log-dir nor --bootstrap-servers");
     }
 
+    /** {@code demo} keeps its broker's log in its run directory too; {@code --ephemeral} does not. */
+    @Test
+    void theDemoKeepsItsLogUnlessEphemeral(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("demo");
+        CapturedCommand.Result demo = CapturedCommand.run("demo", "--iterations", "2", "--episodes", "20", "--out", out.toString());
+        assertThat(demo.exit()).as(demo.err()).isZero();
+        assertThat(out.resolve("kafka-log").resolve("metadata")).isDirectory();
+        assertThat(out.resolve("manifest.txt")).isRegularFile();
+        assertThat(demo.out()).contains("the embedded broker's log is kept in " + out.resolve("kafka-log"));
+        Path gone = dir.resolve("ephemeral");
+        CapturedCommand.Result ephemeral = CapturedCommand.run("demo", "--iterations", "1", "--episodes", "20", "--out",
+                gone.toString(), "--ephemeral");
+        assertThat(ephemeral.exit()).as(ephemeral.err()).isZero();
+        assertThat(gone.resolve("manifest.txt")).isRegularFile();
+        assertThat(gone.resolve("kafka-log")).doesNotExist();
+        assertThat(ephemeral.out()).doesNotContain("log is kept");
+    }
+
     @Test
     void theEmbeddedBrokersLogOutlivesTheRun(@TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("experiment.yaml"), """
