@@ -1,6 +1,6 @@
 package io.metastream.broker;
 
-import org.apache.kafka.common.utils.Exit;
+import org.apache.kafka.common.utils.internals.Exit;
 
 /**
  * Stops Kafka from ending the host JVM. On a fatal fault (e.g. a locked metadata directory at

@@ -2,7 +2,7 @@ package io.metastream.broker;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.apache.kafka.common.utils.Exit;
+import org.apache.kafka.common.utils.internals.Exit;
 import org.junit.jupiter.api.Test;
 
 class JvmExitGuardTest {
