@@ -40,6 +40,7 @@ final class AdapterCommand implements Callable<Integer> {
         if (ef instanceof ContinuousExperimentFile cf) {
             cf.requireCurrentNumerics("adapt");
         }
+        cluster.requireReachable();   // Kafka Streams would wait for a broker forever
         MetricsEndpoint m = metrics.start(ef.experimentId(), System.out);
         AdapterApp app = RunSession.adapter(ef, cluster.bootstrapServers, cluster.clientProperties(), stateDir).start();
         RunSession.bindAdapter(m, app);

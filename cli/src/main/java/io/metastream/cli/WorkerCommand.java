@@ -30,6 +30,7 @@ final class WorkerCommand implements Callable<Integer> {
         RunConfig ef = config.loadAny();
         ef.requireRunnable();
         String id = workerId != null ? workerId : "worker-" + hostname() + "-" + ProcessHandle.current().pid();
+        cluster.requireReachable();   // its consumers would wait for a broker forever
         MetricsEndpoint m = metrics.start(ef.experimentId(), System.out);
         RolloutWorker worker = RolloutWorker.start(RunSession.worker(ef, id, cluster.bootstrapServers, cluster.clientProperties()));
         RunSession.bindWorker(m, worker);

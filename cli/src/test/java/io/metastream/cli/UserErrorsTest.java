@@ -84,6 +84,24 @@ class UserErrorsTest {
         assertThat(MetastreamCommand.editDistance("kitten", "sitting")).isEqualTo(3);
     }
 
+    /** A worker or adapter whose broker never answers says so in one line after default.api.timeout.ms, exit 1. */
+    @Test
+    void aWorkerOrAdapterWhoseBrokerNeverAnswersExitsAfterTheApiTimeout(@TempDir Path dir) throws Exception {
+        Path props = java.nio.file.Files.writeString(dir.resolve("client.properties"), "default.api.timeout.ms=2000\nrequest.timeout.ms=1000\n");
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String dead = "127.0.0.1:" + closed.getLocalPort();
+            closed.close();   // nothing listens there any more
+            for (String role : new String[] {"worker", "adapter"}) {
+                String err = ContinuousExperimentFileTest.runCommand(role, "--config", "../configs/pointnav-alg1.yaml",
+                        "--bootstrap-servers", dead, "--client-config", props.toString());
+                assertThat(err.lines().filter(l -> l.startsWith("metastream: ")).toList()).as(role).singleElement()
+                        .asString().startsWith("metastream: the Kafka cluster did not answer in time: ")
+                        .contains("check --bootstrap-servers");
+                assertThat(err).as(role).doesNotContain("\tat ");
+            }
+        }
+    }
+
     @Test
     void aBootstrapServerThatIsNoHostPortIsOneLine() {
         for (String servers : new String[] {"not a host", ""}) {
